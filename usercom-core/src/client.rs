@@ -1,0 +1,526 @@
+//! The async HTTP client.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{redirect, Url};
+use serde::de::DeserializeOwned;
+
+use crate::{CreateUser, Error, IntoUserComUser, User};
+
+/// Default limit for a whole request, from connecting to the last byte of the answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default limit for opening a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit for a response body; a larger one is an error, not an out-of-memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
+const API_KEY_LEN: usize = 64;
+
+/// An async client of the User.com public REST API.
+///
+/// Cheap to clone: clones share one connection pool. Its `Debug` never shows the API key.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), usercom_core::Error> {
+/// use usercom_core::{Client, CreateUser};
+/// let client = Client::new("my-app", &std::env::var("USERCOM_API_KEY").unwrap())?;
+/// let user = client
+///     .create_user(&CreateUser::new().email("john@example.org").first_name("John"))
+///     .await?;
+/// println!("created user {} ({})", user.id, user.key);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: Url,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_response_bytes: usize,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("api_key", &"<redacted>")
+            .field("timeout", &self.inner.timeout)
+            .field("connect_timeout", &self.inner.connect_timeout)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client of `https://<subdomain>.user.com/api/public/` with the default settings.
+    ///
+    /// Fails with [`Error::Config`] when `subdomain` is not one DNS label or `api_key` is not
+    /// 64 ASCII letters and digits.
+    pub fn new(subdomain: &str, api_key: &str) -> Result<Client, Error> {
+        Client::builder()
+            .subdomain(subdomain)
+            .api_key(api_key)
+            .build()
+    }
+
+    /// A builder, for a base URL override (tests, proxies) or other timeouts.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The URL every request path is joined to; it ends with `/`.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
+    /// Creates a user: `POST users/` with the standard attributes of `value`, then, when it
+    /// has custom attributes, `POST users/<id>/set_multiple_attributes/` with those.
+    ///
+    /// The payload is checked first ([`CreateUser::validate`]); bad input is an
+    /// [`Error::InvalidInput`] and nothing is sent. Any 2xx answer is a success and its body
+    /// is decoded into a [`User`].
+    ///
+    /// When the user was created but setting its custom attributes failed, the error is
+    /// [`Error::AttributesNotSet`]: the user exists, and [`Error::created_user`] hands it
+    /// back.
+    pub async fn create_user<T>(&self, value: &T) -> Result<User, Error>
+    where
+        T: IntoUserComUser + ?Sized,
+    {
+        let payload = value.to_create_user()?;
+        payload.validate()?;
+        let user: User = self.post_json("users/", &payload).await?;
+        if !payload.has_custom_attributes() {
+            return Ok(user);
+        }
+        let path = format!("users/{}/set_multiple_attributes/", user.id);
+        let attributes = payload.custom_attributes_body();
+        let result = self.post_json::<User>(&path, &attributes).await;
+        result.map_err(|source| Error::AttributesNotSet {
+            user: Box::new(user),
+            source: Box::new(source),
+        })
+    }
+
+    /// Validates `payload` and returns the exact JSON body `create_user` would send first.
+    pub fn create_user_body(payload: &CreateUser<'_>) -> Result<Vec<u8>, Error> {
+        payload.validate()?;
+        serde_json::to_vec(payload).map_err(|e| Error::invalid_input("payload", e.to_string()))
+    }
+
+    async fn post_json<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &(impl serde::Serialize + ?Sized),
+    ) -> Result<R, Error> {
+        let url = self
+            .inner
+            .base_url
+            .join(path)
+            .map_err(|e| Error::config(format!("cannot join `{path}` to the base URL: {e}")))?;
+        let body =
+            serde_json::to_vec(body).map_err(|e| Error::invalid_input("payload", e.to_string()))?;
+        let response = self
+            .inner
+            .http
+            .post(url)
+            .body(body)
+            .send()
+            .await
+            .map_err(Error::from_reqwest)?;
+        let status = response.status().as_u16();
+        let bytes = read_capped(response, self.inner.max_response_bytes).await?;
+        if !(200..300).contains(&status) {
+            return Err(Error::Api {
+                status,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+        }
+        decode(status, &bytes)
+    }
+}
+
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, Error> {
+    let status = response.status().as_u16();
+    let too_large = |len: u64| Error::ResponseTooLarge {
+        status,
+        limit: cap,
+        received: len,
+    };
+    if let Some(len) = response.content_length() {
+        if len > cap as u64 {
+            return Err(too_large(len));
+        }
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
+        if bytes.len() + chunk.len() > cap {
+            return Err(too_large((bytes.len() + chunk.len()) as u64));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// Decodes a success body, naming the JSON path where it failed.
+pub(crate) fn decode<R: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<R, Error> {
+    let fail = |path: String, message: String| Error::Decode {
+        status,
+        path,
+        message,
+        body: String::from_utf8_lossy(bytes).into_owned(),
+    };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| fail(e.path().to_string(), e.inner().to_string()))?;
+    de.end().map_err(|e| fail(".".to_owned(), e.to_string()))?;
+    Ok(value)
+}
+
+/// Builds a [`Client`]. Either [`subdomain`](ClientBuilder::subdomain) or
+/// [`base_url`](ClientBuilder::base_url) is required, and so is the API key.
+///
+/// ```
+/// use std::time::Duration;
+/// use usercom_core::Client;
+/// let client = Client::builder()
+///     .base_url("http://127.0.0.1:8080/api/public")
+///     .api_key(&"a".repeat(64))
+///     .timeout(Duration::from_secs(5))
+///     .build()?;
+/// assert_eq!(client.base_url(), "http://127.0.0.1:8080/api/public/");
+/// # Ok::<(), usercom_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    subdomain: Option<String>,
+    base_url: Option<String>,
+    api_key: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_response_bytes: usize,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            subdomain: None,
+            base_url: None,
+            api_key: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("subdomain", &self.subdomain)
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Your application's subdomain: requests go to `https://<subdomain>.user.com/api/public/`.
+    /// It must be one DNS label (letters, digits, inner hyphens).
+    pub fn subdomain(mut self, subdomain: &str) -> Self {
+        self.subdomain = Some(subdomain.to_owned());
+        self
+    }
+
+    /// Sends requests to this URL instead (tests, proxies). A missing trailing slash is
+    /// added. It must be `https`, except on loopback hosts (`127.0.0.0/8`, `::1`,
+    /// `localhost`), which may use `http`.
+    pub fn base_url(mut self, base_url: &str) -> Self {
+        self.base_url = Some(base_url.to_owned());
+        self
+    }
+
+    /// The 64-character API key (Settings → Public REST API keys in User.com).
+    pub fn api_key(mut self, api_key: &str) -> Self {
+        self.api_key = Some(api_key.to_owned());
+        self
+    }
+
+    /// Limit for a whole request (default [`DEFAULT_TIMEOUT`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Limit for opening a connection (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Largest response body accepted (default [`DEFAULT_MAX_RESPONSE_BYTES`]).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Checks the settings and builds the client. Nothing is sent.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = match (&self.subdomain, &self.base_url) {
+            (Some(_), Some(_)) => {
+                return Err(Error::config(
+                    "both a subdomain and a base URL are set; set only one",
+                ))
+            }
+            (Some(subdomain), None) => subdomain_url(subdomain)?,
+            (None, Some(base_url)) => checked_base_url(base_url)?,
+            (None, None) => {
+                return Err(Error::config(
+                    "no subdomain or base URL is set; call .subdomain(\"your-app\")",
+                ))
+            }
+        };
+        let api_key = self
+            .api_key
+            .as_deref()
+            .ok_or_else(|| Error::config("no API key is set; call .api_key(...)"))?;
+        check_api_key(api_key)?;
+
+        let mut auth = HeaderValue::from_str(&format!("Token {api_key}"))
+            .map_err(|_| Error::config("the API key is not a valid header value"))?;
+        auth.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            // A redirect could carry the key elsewhere; User.com does not redirect API calls.
+            .redirect(redirect::Policy::none())
+            .user_agent(concat!("usercom-rust/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                timeout: self.timeout,
+                connect_timeout: self.connect_timeout,
+                max_response_bytes: self.max_response_bytes,
+            }),
+        })
+    }
+}
+
+fn check_api_key(key: &str) -> Result<(), Error> {
+    // The message describes the key, never repeats it.
+    if key.len() != API_KEY_LEN || !key.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Error::config(format!(
+            "the API key must be exactly {API_KEY_LEN} ASCII letters and digits (the given one \
+             has {} characters{})",
+            key.chars().count(),
+            if key.chars().all(|c| c.is_ascii_alphanumeric()) {
+                ""
+            } else {
+                ", some of them not letters or digits"
+            }
+        )));
+    }
+    Ok(())
+}
+
+fn subdomain_url(subdomain: &str) -> Result<Url, Error> {
+    let valid = !subdomain.is_empty()
+        && subdomain.len() <= 63
+        && subdomain
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !subdomain.starts_with('-')
+        && !subdomain.ends_with('-');
+    if !valid {
+        return Err(Error::config(format!(
+            "the subdomain {subdomain:?} is not one DNS label: use 1 to 63 letters, digits and \
+             inner hyphens (the part before .user.com)"
+        )));
+    }
+    Url::parse(&format!("https://{subdomain}.user.com/api/public/")).map_err(|e| {
+        Error::config(format!(
+            "the subdomain {subdomain:?} gives no valid URL: {e}"
+        ))
+    })
+}
+
+fn checked_base_url(base_url: &str) -> Result<Url, Error> {
+    let mut text = base_url.to_owned();
+    if !text.ends_with('/') {
+        text.push('/');
+    }
+    let url = Url::parse(&text)
+        .map_err(|e| Error::config(format!("the base URL {base_url:?} is not a URL: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config("the base URL must not contain credentials"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(format!(
+            "the base URL {base_url:?} must not have a query or fragment"
+        )));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(Error::config(format!(
+                "the base URL {base_url:?} uses http: only loopback hosts (127.0.0.0/8, ::1, \
+                 localhost) may, anything else must use https"
+            )))
+        }
+        other => {
+            return Err(Error::config(format!(
+                "the base URL {base_url:?} has the scheme `{other}`; use https"
+            )))
+        }
+    }
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01";
+
+    fn config_error(result: Result<Client, Error>) -> String {
+        match result {
+            Err(e @ Error::Config { .. }) => e.to_string(),
+            other => panic!("expected a configuration error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn new_targets_the_subdomain() {
+        let client = Client::new("my-app", KEY).unwrap();
+        assert_eq!(client.base_url(), "https://my-app.user.com/api/public/");
+    }
+
+    #[test]
+    fn api_key_must_be_64_alphanumerics_and_is_never_echoed() {
+        for bad in [
+            "",
+            "short",
+            &KEY[..63],
+            &format!("{KEY}x"),
+            &format!("{}-", &KEY[..63]),
+        ] {
+            let msg = config_error(Client::new("app", bad));
+            assert!(msg.contains("64"), "{msg}");
+            if !bad.is_empty() {
+                assert!(!msg.contains(bad), "{msg}");
+            }
+        }
+    }
+
+    #[test]
+    fn subdomain_must_be_one_label() {
+        for bad in [
+            "",
+            "a.b",
+            "evil.com/",
+            "a?b",
+            "a b",
+            "-a",
+            "a-",
+            "a/b",
+            &"a".repeat(64),
+        ] {
+            let msg = config_error(Client::new(bad, KEY));
+            assert!(msg.contains("DNS label"), "{bad}: {msg}");
+        }
+        Client::new("a-1", KEY).unwrap();
+    }
+
+    #[test]
+    fn base_url_must_be_https_except_on_loopback() {
+        let build = |url: &str| Client::builder().base_url(url).api_key(KEY).build();
+        for ok in [
+            "https://proxy.example.com/usercom",
+            "http://127.0.0.1:1234",
+            "http://127.8.9.10/x/",
+            "http://[::1]:80",
+            "http://localhost:9000/api/public/",
+        ] {
+            let client = build(ok).unwrap();
+            assert!(client.base_url().ends_with('/'), "{ok}");
+        }
+        for bad in [
+            "http://example.com",
+            "http://10.0.0.1",
+            "ftp://example.com",
+            "not a url",
+            "https://user:pw@example.com",
+            "https://example.com/?q=1",
+        ] {
+            config_error(build(bad));
+        }
+    }
+
+    #[test]
+    fn builder_needs_exactly_one_target_and_a_key() {
+        assert!(config_error(Client::builder().api_key(KEY).build()).contains("subdomain"));
+        assert!(config_error(
+            Client::builder()
+                .subdomain("a")
+                .base_url("https://b.example")
+                .api_key(KEY)
+                .build()
+        )
+        .contains("only one"));
+        assert!(config_error(Client::builder().subdomain("a").build()).contains("API key"));
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let client = Client::new("app", KEY).unwrap();
+        let builder = Client::builder().subdomain("app").api_key(KEY);
+        for shown in [format!("{client:?}"), format!("{builder:?}")] {
+            assert!(!shown.contains(KEY), "{shown}");
+            assert!(shown.contains("<redacted>"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn decode_names_the_failing_path() {
+        let err = decode::<User>(201, br#"{"id": "x"}"#).unwrap_err();
+        match &err {
+            Error::Decode { path, status, .. } => {
+                assert_eq!(path, "id");
+                assert_eq!(*status, 201);
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = decode::<User>(200, b"").unwrap_err();
+        assert!(err.to_string().contains("EOF"), "{err}");
+    }
+}

@@ -1,0 +1,255 @@
+//! The one error type of the crate.
+
+use std::borrow::Cow;
+
+/// Longest server message a `Display` shows; the whole body stays in [`Error::body`].
+const DISPLAY_MESSAGE_CHARS: usize = 300;
+
+/// Everything that can go wrong, one variant per kind of cause.
+///
+/// [`Error::status`] gives the HTTP status whenever the server answered. The API key never
+/// appears in an error, neither in `Display` nor in `Debug`.
+///
+/// ```
+/// use usercom_core::{Client, Error};
+/// let err = Client::new("my-app", "too-short").unwrap_err();
+/// assert!(matches!(err, Error::Config { .. }));
+/// assert_eq!(err.status(), None);
+/// assert!(!err.to_string().contains("too-short"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client's configuration is unusable (API key, subdomain, base URL). Nothing was
+    /// sent.
+    #[error("invalid client configuration: {what}")]
+    Config {
+        /// What is wrong, without the offending secret.
+        what: String,
+    },
+
+    /// The payload breaks a documented rule of User.com. Nothing was sent.
+    #[error("invalid value for `{attribute}`: {reason} (nothing was sent)")]
+    InvalidInput {
+        /// The attribute (standard or custom) at fault.
+        attribute: Cow<'static, str>,
+        /// Why it was refused and what to do.
+        reason: Cow<'static, str>,
+    },
+
+    /// The server answered with a non-success status.
+    #[error("User.com answered {status}: {}", summarize(.body))]
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// The response body, as received.
+        body: String,
+    },
+
+    /// The request did not complete: connection refused or reset, TLS, DNS, a body that
+    /// could not be read.
+    #[error("could not reach User.com: {source}")]
+    Transport {
+        /// The underlying HTTP client error (it carries no credentials).
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The request took longer than the configured timeout.
+    #[error("User.com did not answer within the timeout")]
+    Timeout {
+        /// The underlying HTTP client error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The response body was larger than the configured limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    #[error("User.com answered {status} with a body of at least {received} bytes, over the limit of {limit}")]
+    ResponseTooLarge {
+        /// The HTTP status of the response.
+        status: u16,
+        /// The limit in bytes.
+        limit: usize,
+        /// How many bytes were announced or received when reading stopped.
+        received: u64,
+    },
+
+    /// The user was created, but setting its custom attributes (the second request) failed.
+    /// The user exists: [`Error::created_user`] returns it. Do not create it again.
+    #[error("the user was created (id {}), but setting its custom attributes failed: {source}", user.id)]
+    AttributesNotSet {
+        /// The user as the create request returned it.
+        user: Box<crate::User>,
+        /// Why the set-multiple-attributes request failed.
+        source: Box<Error>,
+    },
+
+    /// The server answered success, but the body is not the documented JSON.
+    #[error("User.com answered {status} with a body that does not decode: at `{path}`: {message}")]
+    Decode {
+        /// The HTTP status of the response.
+        status: u16,
+        /// The JSON path at which decoding failed (`.` for the whole body).
+        path: String,
+        /// What the decoder expected.
+        message: String,
+        /// The response body, as received.
+        body: String,
+    },
+}
+
+impl Error {
+    /// The HTTP status, when the server answered. For [`Error::AttributesNotSet`] it is the
+    /// status of the failed second request.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. }
+            | Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::AttributesNotSet { source, .. } => source.status(),
+            Error::Transport { source } | Error::Timeout { source } => {
+                source.status().map(|s| s.as_u16())
+            }
+            Error::Config { .. } | Error::InvalidInput { .. } => None,
+        }
+    }
+
+    /// The response body, when the server answered with one.
+    pub fn body(&self) -> Option<&str> {
+        match self {
+            Error::Api { body, .. } | Error::Decode { body, .. } => Some(body),
+            Error::AttributesNotSet { source, .. } => source.body(),
+            _ => None,
+        }
+    }
+
+    /// The user that exists on User.com although the call failed ([`Error::AttributesNotSet`]).
+    pub fn created_user(&self) -> Option<&crate::User> {
+        match self {
+            Error::AttributesNotSet { user, .. } => Some(user),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid_input(
+        attribute: impl Into<Cow<'static, str>>,
+        reason: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Error::InvalidInput {
+            attribute: attribute.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn config(what: impl Into<String>) -> Self {
+        Error::Config { what: what.into() }
+    }
+
+    pub(crate) fn from_reqwest(source: reqwest::Error) -> Self {
+        // reqwest puts the URL in its errors; ours never carry credentials, but strip the
+        // URL anyway so that an error is the same whatever the subdomain.
+        let source = source.without_url();
+        if source.is_timeout() {
+            Error::Timeout { source }
+        } else {
+            Error::Transport { source }
+        }
+    }
+}
+
+/// The server's message in one bounded line: DRF-style bodies (`{"detail": "..."}`,
+/// `{"field": ["msg", ...]}`) become `detail` / `field: msg; ...`; anything else is shown
+/// as text. Long messages end with `…`; the whole body stays in the error.
+fn summarize(body: &str) -> String {
+    let mut out = String::new();
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) if !map.is_empty() => {
+            for (key, value) in &map {
+                if !out.is_empty() {
+                    out.push_str("; ");
+                }
+                if key != "detail" {
+                    out.push_str(key);
+                    out.push_str(": ");
+                }
+                push_messages(&mut out, value);
+            }
+        }
+        _ if body.trim().is_empty() => out.push_str("(empty body)"),
+        _ => out.push_str(body.trim()),
+    }
+    bounded(out)
+}
+
+fn push_messages(out: &mut String, value: &serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => out.push_str(s),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                push_messages(out, item);
+            }
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn bounded(text: String) -> String {
+    match text.char_indices().nth(DISPLAY_MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_errors_show_the_server_message() {
+        let err = Error::Api {
+            status: 400,
+            body: r#"{"email": ["Enter a valid email address."]}"#.into(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "User.com answered 400: email: Enter a valid email address."
+        );
+        assert_eq!(err.status(), Some(400));
+        let err = Error::Api {
+            status: 401,
+            body: r#"{"detail": "Invalid token."}"#.into(),
+        };
+        assert_eq!(err.to_string(), "User.com answered 401: Invalid token.");
+    }
+
+    #[test]
+    fn long_messages_are_bounded_in_display_but_kept_in_full() {
+        let body = "x".repeat(10_000);
+        let err = Error::Api {
+            status: 500,
+            body: body.clone(),
+        };
+        let shown = err.to_string();
+        assert!(shown.chars().count() < 400, "{}", shown.len());
+        assert!(shown.ends_with('…'));
+        assert_eq!(err.body(), Some(body.as_str()));
+    }
+
+    #[test]
+    fn html_and_empty_bodies_are_shown_as_text() {
+        let err = Error::Api {
+            status: 502,
+            body: "<html>Bad Gateway</html>".into(),
+        };
+        assert!(err.to_string().ends_with("<html>Bad Gateway</html>"));
+        let err = Error::Api {
+            status: 503,
+            body: String::new(),
+        };
+        assert!(err.to_string().ends_with("(empty body)"));
+    }
+}

@@ -1,0 +1,34 @@
+//! Types and async client of [`usercom`](https://docs.rs/usercom): the create-user payload
+//! ([`CreateUser`]), the typed response ([`User`]), the [`Client`] and its [`Error`].
+//!
+//! Most applications depend on the facade crate `usercom`, which re-exports all of this
+//! together with `#[derive(IntoUserComUser)]`.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), usercom_core::Error> {
+//! use usercom_core::{Client, CreateUser};
+//! let client = Client::new("my-app", &std::env::var("USERCOM_API_KEY").unwrap())?;
+//! let user = client
+//!     .create_user(&CreateUser::new().email("john@example.org").first_name("John"))
+//!     .await?;
+//! assert_eq!(user.email.as_deref(), Some("john@example.org"));
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod client;
+pub mod convert;
+mod enums;
+mod error;
+mod payload;
+mod user;
+
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+};
+pub use convert::IntoUserComUser;
+pub use enums::{Gender, Status};
+pub use error::Error;
+pub use payload::{AttributeValue, CreateUser, MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS};
+pub use user::{Company, List, Tag, User, UserAttribute};

@@ -1,0 +1,593 @@
+//! `CreateUser`: the body of `POST /users/`, plus the custom attributes that follow it.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::{Gender, Status};
+
+/// Longest `first_name` / `last_name` User.com accepts, in characters (documented).
+pub const MAX_NAME_CHARS: usize = 40;
+
+/// Longest custom attribute name User.com accepts, in characters (documented).
+pub const MAX_ATTRIBUTE_NAME_CHARS: usize = 255;
+
+macro_rules! create_user {
+    ($( $(#[$doc:meta])* $field:ident : $kind:ident, )+) => {
+        /// The payload of a create-user request: the seed's 21 standard attributes, each
+        /// optional, plus custom attributes.
+        ///
+        /// Build it by hand with the chaining setters (one per attribute, named like it), or
+        /// get it from any type that implements [`IntoUserComUser`](crate::IntoUserComUser),
+        /// such as a struct with `#[derive(IntoUserComUser)]`. Strings may borrow from the
+        /// caller (`Cow<'a, str>`), so nothing is copied to build a request.
+        ///
+        /// Its `Serialize` output is exactly the body of `POST /users/`: only the standard
+        /// attributes that are set (never `null`), `gender` and `status` as the documented
+        /// integers. Custom attributes are not part of that body: User.com sets them with a
+        /// second request; they are reachable through [`CreateUser::custom_attributes`].
+        ///
+        /// ```
+        /// use usercom_core::{CreateUser, Gender};
+        /// let user = CreateUser::new()
+        ///     .email("myemail@example.org")
+        ///     .first_name("John")
+        ///     .last_name("Doe")
+        ///     .gender(Gender::Male)
+        ///     .attribute("plan", "pro");
+        /// assert_eq!(
+        ///     serde_json::to_string(&user).unwrap(),
+        ///     r#"{"email":"myemail@example.org","first_name":"John","gender":2,"last_name":"Doe"}"#
+        /// );
+        /// assert_eq!(user.custom_attributes().len(), 1);
+        /// user.validate()?;
+        /// # Ok::<(), usercom_core::Error>(())
+        /// ```
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+        #[non_exhaustive]
+        pub struct CreateUser<'a> {
+            $(
+                $(#[$doc])*
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub $field: Option<create_user!(@ty $kind 'a)>,
+            )+
+            #[serde(skip)]
+            custom: Vec<(Cow<'a, str>, AttributeValue<'a>)>,
+        }
+
+        impl<'a> CreateUser<'a> {
+            /// The names of the standard attributes, in the order they are serialized.
+            pub const STANDARD_ATTRIBUTES: &'static [&'static str] = &[$(stringify!($field)),+];
+
+            $(
+                #[doc = concat!("Sets `", stringify!($field), "` (chaining).")]
+                #[must_use]
+                pub fn $field(mut self, value: create_user!(@arg $kind 'a)) -> Self {
+                    self.$field = Some(value.into());
+                    self
+                }
+            )+
+
+            /// A copy of this payload that borrows every string from `self`.
+            pub fn reborrow(&self) -> CreateUser<'_> {
+                CreateUser {
+                    $( $field: create_user!(@reborrow $kind self.$field), )+
+                    custom: self
+                        .custom
+                        .iter()
+                        .map(|(name, value)| (Cow::Borrowed(&**name), value.reborrow()))
+                        .collect(),
+                }
+            }
+
+            /// Moves every attribute of `other` into `self`: the standard attributes it sets
+            /// and its custom attributes. A standard attribute set on both sides is an
+            /// [`Error::InvalidInput`] (nothing is overwritten); a custom attribute on both
+            /// sides is reported by [`CreateUser::validate`].
+            ///
+            /// ```
+            /// use usercom_core::CreateUser;
+            /// let mut user = CreateUser::new().email("a@example.org");
+            /// user.merge(CreateUser::new().city("Oslo"))?;
+            /// assert_eq!(user.city.as_deref(), Some("Oslo"));
+            /// assert!(user.merge(CreateUser::new().email("b@example.org")).is_err());
+            /// # Ok::<(), usercom_core::Error>(())
+            /// ```
+            pub fn merge(&mut self, other: CreateUser<'a>) -> Result<(), Error> {
+                $( crate::convert::__private::set(&mut self.$field, stringify!($field), other.$field)?; )+
+                self.custom.extend(other.custom);
+                Ok(())
+            }
+
+            /// Checks the standard attributes against the documented rules; see
+            /// [`CreateUser::validate`].
+            fn validate_standard(&self) -> Result<(), Error> {
+                $( create_user!(@check $kind self.$field, stringify!($field)); )+
+                Ok(())
+            }
+        }
+    };
+    (@ty text $a:lifetime) => { Cow<$a, str> };
+    (@ty integer $a:lifetime) => { i64 };
+    (@ty bool $a:lifetime) => { bool };
+    (@ty gender $a:lifetime) => { Gender };
+    (@ty status $a:lifetime) => { Status };
+    (@arg text $a:lifetime) => { impl Into<Cow<$a, str>> };
+    (@arg $kind:ident $a:lifetime) => { create_user!(@ty $kind $a) };
+    (@reborrow text $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
+    (@reborrow $kind:ident $e:expr) => { $e };
+    (@check text $e:expr, $name:expr) => { if let Some(v) = &$e { check_text($name, v)?; } };
+    (@check gender $e:expr, $name:expr) => {
+        if $e == Some(Gender::Unrecognized) { return Err(unrecognized_enum($name)); }
+    };
+    (@check status $e:expr, $name:expr) => {
+        if $e == Some(Status::Unrecognized) { return Err(unrecognized_enum($name)); }
+    };
+    (@check $kind:ident $e:expr, $name:expr) => {};
+}
+
+create_user! {
+    /// Id of the agent the user is assigned to.
+    assigned_to: integer,
+    /// City.
+    city: text,
+    /// Adds the user as an employee of the company with this id.
+    company_id: text,
+    /// Country (free text; `"USA"` and ISO-2 codes are both seen).
+    country: text,
+    /// Email address: one `@` with text on both sides.
+    email: text,
+    /// Facebook profile: an absolute http(s) URL.
+    facebook_url: text,
+    /// First name: at most 40 characters.
+    first_name: text,
+    /// Gender (sent as 1, 2 or 3).
+    gender: gender,
+    /// Google profile: an absolute http(s) URL.
+    google_url: text,
+    /// Gravatar: an absolute http(s) URL.
+    gravatar_url: text,
+    /// Last name: at most 40 characters.
+    last_name: text,
+    /// LinkedIn profile: an absolute http(s) URL.
+    linkedin_url: text,
+    /// Whether the user receives notifications.
+    notifications: bool,
+    /// Phone number.
+    phone_number: text,
+    /// Region.
+    region: text,
+    /// Lead score.
+    score: integer,
+    /// Visitor or user (sent as 1 or 2).
+    status: status,
+    /// Time zone.
+    timezone: text,
+    /// Twitter profile: an absolute http(s) URL.
+    twitter_url: text,
+    /// Whether the user unsubscribed from emails.
+    unsubscribed: bool,
+    /// The application's own identifier for the user.
+    user_id: text,
+}
+
+impl<'a> CreateUser<'a> {
+    /// An empty payload.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the custom attribute `name` (chaining). Custom attributes are sent after the user
+    /// is created, with User.com's "set multiple attributes" request.
+    ///
+    /// ```
+    /// use usercom_core::{AttributeValue, CreateUser};
+    /// let user = CreateUser::new().attribute("plan", "pro").attribute("seats", 12);
+    /// assert_eq!(user.custom_attributes()[1].1, AttributeValue::Integer(12));
+    /// ```
+    #[must_use]
+    pub fn attribute(
+        mut self,
+        name: impl Into<Cow<'a, str>>,
+        value: impl Into<AttributeValue<'a>>,
+    ) -> Self {
+        self.insert_attribute(name, value);
+        self
+    }
+
+    /// Adds the custom attribute `name`. A name given twice is reported by
+    /// [`CreateUser::validate`], never silently overwritten.
+    pub fn insert_attribute(
+        &mut self,
+        name: impl Into<Cow<'a, str>>,
+        value: impl Into<AttributeValue<'a>>,
+    ) {
+        self.custom.push((name.into(), value.into()));
+    }
+
+    /// The custom attributes, in the order they were added.
+    pub fn custom_attributes(&self) -> &[(Cow<'a, str>, AttributeValue<'a>)] {
+        &self.custom
+    }
+
+    /// The body of the "set multiple attributes" request: a flat JSON object of the custom
+    /// attributes.
+    ///
+    /// ```
+    /// use usercom_core::CreateUser;
+    /// let user = CreateUser::new().attribute("plan", "pro").attribute("trial", false);
+    /// assert_eq!(
+    ///     serde_json::to_string(&user.custom_attributes_body()).unwrap(),
+    ///     r#"{"plan":"pro","trial":false}"#
+    /// );
+    /// ```
+    pub fn custom_attributes_body(&self) -> impl Serialize + '_ {
+        CustomAttributesBody(&self.custom)
+    }
+
+    /// Checks the payload against User.com's documented rules, so that bad input is refused
+    /// before anything is sent. The client calls it before every request.
+    ///
+    /// - `first_name` and `last_name`: at most 40 characters (Unicode scalar values, as the
+    ///   server counts them); never truncated;
+    /// - `email`: exactly one `@`, with text on both sides;
+    /// - the five `*_url` attributes: absolute `http` or `https` URLs;
+    /// - `gender` / `status`: not `Unrecognized` (a value only responses produce);
+    /// - custom attributes: names of 1 to 255 characters, each at most once, none named like
+    ///   a standard attribute; floats finite (JSON has no NaN or infinity).
+    ///
+    /// ```
+    /// use usercom_core::{CreateUser, Error};
+    /// let err = CreateUser::new().email("not-an-address").validate().unwrap_err();
+    /// assert!(matches!(err, Error::InvalidInput { .. }));
+    /// assert!(err.to_string().contains("email"));
+    /// ```
+    pub fn validate(&self) -> Result<(), Error> {
+        self.validate_standard()?;
+        for (index, (name, value)) in self.custom.iter().enumerate() {
+            check_custom_name(name)?;
+            if self.custom[..index]
+                .iter()
+                .any(|(earlier, _)| earlier == name)
+            {
+                return Err(Error::invalid_input(
+                    name.to_string(),
+                    "this custom attribute is given twice; each name may be set once",
+                ));
+            }
+            if let AttributeValue::Float(f) = value {
+                if !f.is_finite() {
+                    return Err(Error::invalid_input(
+                        name.to_string(),
+                        format!("{f} cannot be sent: JSON has no NaN or infinity"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the payload carries custom attributes (and so needs a second request).
+    pub fn has_custom_attributes(&self) -> bool {
+        !self.custom.is_empty()
+    }
+}
+
+fn check_text(name: &'static str, value: &str) -> Result<(), Error> {
+    match name {
+        "first_name" | "last_name" => {
+            let chars = value.chars().count();
+            if chars > MAX_NAME_CHARS {
+                return Err(Error::invalid_input(
+                    name,
+                    format!(
+                        "{chars} characters, but User.com accepts at most {MAX_NAME_CHARS}; \
+                         shorten it (usercom never truncates)"
+                    ),
+                ));
+            }
+        }
+        "email" => {
+            let mut parts = value.split('@');
+            let ok = matches!(
+                (parts.next(), parts.next(), parts.next()),
+                (Some(local), Some(domain), None) if !local.is_empty() && !domain.is_empty()
+            );
+            if !ok {
+                return Err(Error::invalid_input(
+                    name,
+                    format!(
+                        "{value:?} is not an email address: it needs exactly one `@` with \
+                         text on both sides"
+                    ),
+                ));
+            }
+        }
+        _ if name.ends_with("_url") => check_url(name, value)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+fn check_url(name: &'static str, value: &str) -> Result<(), Error> {
+    let bad = |why: &str| {
+        Error::invalid_input(
+            name,
+            format!("{value:?} is not an absolute http(s) URL: {why}"),
+        )
+    };
+    let url = reqwest::Url::parse(value).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad(&format!("the scheme is `{}`", url.scheme())));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("it has no host"));
+    }
+    Ok(())
+}
+
+fn check_custom_name(name: &str) -> Result<(), Error> {
+    let chars = name.chars().count();
+    if chars == 0 || chars > MAX_ATTRIBUTE_NAME_CHARS {
+        return Err(Error::invalid_input(
+            name.to_string(),
+            format!(
+                "a custom attribute name has 1 to {MAX_ATTRIBUTE_NAME_CHARS} characters, \
+                 this one has {chars}"
+            ),
+        ));
+    }
+    if CreateUser::STANDARD_ATTRIBUTES.contains(&name) {
+        return Err(Error::invalid_input(
+            name.to_string(),
+            format!("`{name}` is a standard attribute: set it with `.{name}(...)`, not as a custom attribute"),
+        ));
+    }
+    Ok(())
+}
+
+fn unrecognized_enum(name: &'static str) -> Error {
+    Error::invalid_input(
+        name,
+        "`Unrecognized` is only read from responses and cannot be sent; choose a known value",
+    )
+}
+
+struct CustomAttributesBody<'b, 'a>(&'b [(Cow<'a, str>, AttributeValue<'a>)]);
+
+impl Serialize for CustomAttributesBody<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// The value of a custom attribute.
+///
+/// User.com's attribute types are boolean, integer, float, string, date, datetime, json and
+/// fixed (a choice list, sent as its string). Convert with `From`/`Into`:
+///
+/// ```
+/// use usercom_core::AttributeValue;
+/// assert_eq!(AttributeValue::from(true), AttributeValue::Bool(true));
+/// assert_eq!(AttributeValue::from("pro"), AttributeValue::Text("pro".into()));
+/// let json = serde_json::json!({"seats": 3});
+/// assert_eq!(serde_json::to_value(AttributeValue::from(json.clone())).unwrap(), json);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AttributeValue<'a> {
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Integer(i64),
+    /// A float; NaN and infinities are refused by [`CreateUser::validate`].
+    Float(f64),
+    /// A string (also the value of a "fixed" choice attribute).
+    Text(Cow<'a, str>),
+    /// A date, sent as `YYYY-MM-DD`.
+    Date(NaiveDate),
+    /// A date and time with its offset, sent as RFC 3339.
+    DateTime(DateTime<FixedOffset>),
+    /// A date and time without an offset, sent as `YYYY-MM-DDTHH:MM:SS[.f]`.
+    NaiveDateTime(NaiveDateTime),
+    /// Any JSON value (for json attributes).
+    Json(Cow<'a, serde_json::Value>),
+}
+
+impl AttributeValue<'_> {
+    /// A copy that borrows its string or JSON from `self`.
+    pub fn reborrow(&self) -> AttributeValue<'_> {
+        match self {
+            AttributeValue::Text(t) => AttributeValue::Text(Cow::Borrowed(t)),
+            AttributeValue::Json(j) => AttributeValue::Json(Cow::Borrowed(j)),
+            AttributeValue::Bool(b) => AttributeValue::Bool(*b),
+            AttributeValue::Integer(i) => AttributeValue::Integer(*i),
+            AttributeValue::Float(f) => AttributeValue::Float(*f),
+            AttributeValue::Date(d) => AttributeValue::Date(*d),
+            AttributeValue::DateTime(d) => AttributeValue::DateTime(*d),
+            AttributeValue::NaiveDateTime(d) => AttributeValue::NaiveDateTime(*d),
+        }
+    }
+
+    /// This value with every borrow turned into an owned copy.
+    pub fn into_owned(self) -> AttributeValue<'static> {
+        match self {
+            AttributeValue::Text(t) => AttributeValue::Text(Cow::Owned(t.into_owned())),
+            AttributeValue::Json(j) => AttributeValue::Json(Cow::Owned(j.into_owned())),
+            AttributeValue::Bool(b) => AttributeValue::Bool(b),
+            AttributeValue::Integer(i) => AttributeValue::Integer(i),
+            AttributeValue::Float(f) => AttributeValue::Float(f),
+            AttributeValue::Date(d) => AttributeValue::Date(d),
+            AttributeValue::DateTime(d) => AttributeValue::DateTime(d),
+            AttributeValue::NaiveDateTime(d) => AttributeValue::NaiveDateTime(d),
+        }
+    }
+}
+
+impl Serialize for AttributeValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AttributeValue::Bool(b) => serializer.serialize_bool(*b),
+            AttributeValue::Integer(i) => serializer.serialize_i64(*i),
+            AttributeValue::Float(f) if f.is_finite() => serializer.serialize_f64(*f),
+            AttributeValue::Float(f) => Err(serde::ser::Error::custom(format_args!(
+                "{f} cannot be sent: JSON has no NaN or infinity"
+            ))),
+            AttributeValue::Text(t) => serializer.serialize_str(t),
+            AttributeValue::Date(d) => serializer.collect_str(&d.format("%Y-%m-%d")),
+            AttributeValue::DateTime(d) => d.serialize(serializer),
+            AttributeValue::NaiveDateTime(d) => d.serialize(serializer),
+            AttributeValue::Json(j) => j.serialize(serializer),
+        }
+    }
+}
+
+macro_rules! attribute_value_from {
+    ($($ty:ty => |$v:ident| $e:expr;)+) => {
+        $(impl<'a> From<$ty> for AttributeValue<'a> {
+            fn from($v: $ty) -> Self { $e }
+        })+
+    };
+}
+
+attribute_value_from! {
+    bool => |v| AttributeValue::Bool(v);
+    i8 => |v| AttributeValue::Integer(v.into());
+    i16 => |v| AttributeValue::Integer(v.into());
+    i32 => |v| AttributeValue::Integer(v.into());
+    i64 => |v| AttributeValue::Integer(v);
+    u8 => |v| AttributeValue::Integer(v.into());
+    u16 => |v| AttributeValue::Integer(v.into());
+    u32 => |v| AttributeValue::Integer(v.into());
+    f32 => |v| AttributeValue::Float(v.into());
+    f64 => |v| AttributeValue::Float(v);
+    &'a str => |v| AttributeValue::Text(Cow::Borrowed(v));
+    String => |v| AttributeValue::Text(Cow::Owned(v));
+    Cow<'a, str> => |v| AttributeValue::Text(v);
+    NaiveDate => |v| AttributeValue::Date(v);
+    NaiveDateTime => |v| AttributeValue::NaiveDateTime(v);
+    DateTime<FixedOffset> => |v| AttributeValue::DateTime(v);
+    DateTime<chrono::Utc> => |v| AttributeValue::DateTime(v.fixed_offset());
+    DateTime<chrono::Local> => |v| AttributeValue::DateTime(v.fixed_offset());
+    serde_json::Value => |v| AttributeValue::Json(Cow::Owned(v));
+    &'a serde_json::Value => |v| AttributeValue::Json(Cow::Borrowed(v));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid(user: CreateUser<'_>) -> String {
+        match user.validate() {
+            Err(e @ Error::InvalidInput { .. }) => e.to_string(),
+            other => panic!("expected an invalid-input error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn absent_attributes_are_omitted_and_enums_are_integers() {
+        let user = CreateUser::new()
+            .status(Status::User)
+            .gender(Gender::Female)
+            .score(-3)
+            .notifications(false);
+        assert_eq!(
+            serde_json::to_value(&user).unwrap(),
+            serde_json::json!({"gender": 3, "notifications": false, "score": -3, "status": 2})
+        );
+        assert_eq!(serde_json::to_string(&CreateUser::new()).unwrap(), "{}");
+    }
+
+    #[test]
+    fn names_are_limited_to_40_scalar_values_not_bytes() {
+        let forty = "é".repeat(40);
+        CreateUser::new()
+            .first_name(forty.as_str())
+            .validate()
+            .unwrap();
+        let msg = invalid(CreateUser::new().last_name("x".repeat(41)));
+        assert!(
+            msg.contains("last_name") && msg.contains("41 characters"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn email_needs_one_at_sign_with_text_on_both_sides() {
+        for bad in ["", "a", "@b", "a@", "a@b@c"] {
+            let msg = invalid(CreateUser::new().email(bad));
+            assert!(msg.contains("email"), "{msg}");
+        }
+        CreateUser::new().email("a@b").validate().unwrap();
+    }
+
+    #[test]
+    fn urls_must_be_absolute_http() {
+        for bad in [
+            "example.com/x",
+            "ftp://example.com",
+            "/relative",
+            "https://",
+        ] {
+            let msg = invalid(CreateUser::new().twitter_url(bad));
+            assert!(msg.contains("twitter_url"), "{msg}");
+        }
+        CreateUser::new()
+            .gravatar_url("https://gravatar.com/avatar/1")
+            .linkedin_url("http://linkedin.com/in/x")
+            .validate()
+            .unwrap();
+    }
+
+    #[test]
+    fn custom_attribute_names_are_checked() {
+        assert!(invalid(CreateUser::new().attribute("", 1)).contains("1 to 255"));
+        assert!(invalid(CreateUser::new().attribute("a".repeat(256), 1)).contains("256"));
+        CreateUser::new()
+            .attribute("a".repeat(255), 1)
+            .validate()
+            .unwrap();
+        assert!(
+            invalid(CreateUser::new().attribute("plan", 1).attribute("plan", 2)).contains("twice")
+        );
+        assert!(invalid(CreateUser::new().attribute("email", "x")).contains(".email("));
+        assert!(invalid(CreateUser::new().attribute("ratio", f64::NAN)).contains("NaN"));
+    }
+
+    #[test]
+    fn unrecognized_enums_are_refused() {
+        assert!(invalid(CreateUser::new().gender(Gender::Unrecognized)).contains("gender"));
+        assert!(invalid(CreateUser::new().status(Status::Unrecognized)).contains("status"));
+    }
+
+    #[test]
+    fn custom_values_serialize_to_their_json_types() {
+        let date = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        let user = CreateUser::new()
+            .attribute("d", date)
+            .attribute("dt", date.and_hms_opt(1, 2, 3).unwrap().and_utc())
+            .attribute("f", 1.5)
+            .attribute("j", serde_json::json!([1, {"a": null}]));
+        assert_eq!(
+            serde_json::to_value(user.custom_attributes_body()).unwrap(),
+            serde_json::json!({"d": "2024-02-29", "dt": "2024-02-29T01:02:03Z",
+                               "f": 1.5, "j": [1, {"a": null}]})
+        );
+    }
+
+    #[test]
+    fn reborrow_keeps_every_value() {
+        let user = CreateUser::new()
+            .email(String::from("a@b"))
+            .score(7)
+            .attribute(String::from("plan"), String::from("pro"));
+        assert_eq!(user.reborrow(), user);
+    }
+}
