@@ -373,6 +373,15 @@ pub mod __private {
         }
     }
 
+    /// Adds a custom attribute computed by a `with` function, keeping an owned copy.
+    pub fn custom_owned(
+        user: &mut CreateUser<'_>,
+        name: &'static str,
+        value: Option<Result<AttributeValue<'_>, OutOfRange>>,
+    ) -> Result<(), Error> {
+        custom(user, name, value.map(|v| v.map(AttributeValue::into_owned)))
+    }
+
     /// Sets a standard attribute the struct maps, refusing to overwrite one set before
     /// (by a flattened field).
     pub fn set<T>(

@@ -27,6 +27,8 @@ mod user;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
+#[doc(hidden)]
+pub use convert::__private;
 pub use convert::IntoUserComUser;
 pub use enums::{Gender, Status};
 pub use error::Error;

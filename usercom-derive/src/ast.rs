@@ -1,0 +1,82 @@
+//! A borrowed view of the derive input that keeps the original syn nodes for spans.
+
+use syn::{Data, DeriveInput, Fields, Generics, Ident, Type};
+
+use crate::attr::{self, ContainerAttrs, FieldAttrs};
+use crate::ctxt::Ctxt;
+
+/// A struct with named fields, its attributes parsed.
+pub(crate) struct Input<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) generics: &'a Generics,
+    pub(crate) attrs: ContainerAttrs,
+    pub(crate) fields: Vec<Field<'a>>,
+}
+
+/// One named field.
+pub(crate) struct Field<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) ty: &'a Type,
+    pub(crate) attrs: FieldAttrs,
+}
+
+impl<'a> Input<'a> {
+    /// The view of `node`, or `None` (with the error in `cx`) when it is not a struct with
+    /// named fields. Attribute errors are collected in `cx`; the view is still returned so
+    /// that later checks can report theirs too.
+    pub(crate) fn from_syn(cx: &mut Ctxt, node: &'a DeriveInput) -> Option<Input<'a>> {
+        let attrs = attr::container_attrs(cx, &node.attrs);
+        let named = match &node.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(named) => named,
+                Fields::Unnamed(_) => {
+                    cx.error_spanned_by(
+                        &node.ident,
+                        "`#[derive(IntoUserComUser)]` needs named fields to map; this is a tuple \
+                         struct: give its fields names",
+                    );
+                    return None;
+                }
+                Fields::Unit => {
+                    cx.error_spanned_by(
+                        &node.ident,
+                        "`#[derive(IntoUserComUser)]` needs named fields to map; this is a unit \
+                         struct: add fields with `#[usercom(...)]`",
+                    );
+                    return None;
+                }
+            },
+            Data::Enum(data) => {
+                cx.error_spanned_by(
+                    &data.enum_token,
+                    "`#[derive(IntoUserComUser)]` works on structs with named fields, not on \
+                     enums: derive it on a struct, or implement `IntoUserComUser` by hand",
+                );
+                return None;
+            }
+            Data::Union(data) => {
+                cx.error_spanned_by(
+                    &data.union_token,
+                    "`#[derive(IntoUserComUser)]` works on structs with named fields, not on \
+                     unions",
+                );
+                return None;
+            }
+        };
+        let fields = named
+            .named
+            .iter()
+            .map(|field| Field {
+                ident: field.ident.as_ref().expect("named fields have idents"),
+                ty: &field.ty,
+                attrs: attr::field_attrs(cx, &field.attrs),
+            })
+            .collect();
+        Some(Input {
+            ident: &node.ident,
+            generics: &node.generics,
+            attrs,
+            fields,
+        })
+    }
+}

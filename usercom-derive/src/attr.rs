@@ -1,0 +1,332 @@
+//! Parses `#[usercom(...)]` on the struct and on its fields.
+
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Meta, Path, Token};
+
+use crate::ctxt::Ctxt;
+use crate::table::{self, Family};
+
+/// Longest custom attribute name User.com accepts (documented).
+const MAX_ATTRIBUTE_NAME_CHARS: usize = 255;
+
+/// Field-level keywords besides the standard attribute names.
+const FIELD_KEYWORDS: &[&str] = &["attribute", "flatten", "with"];
+
+/// What one field maps to.
+pub(crate) enum Mapping {
+    /// `#[usercom(email)]`: the ident is the token the user wrote.
+    Standard { name: Ident, family: Family },
+    /// `#[usercom(attribute = "plan")]`.
+    Custom { name: LitStr },
+    /// `#[usercom(flatten)]`.
+    Flatten { token: Ident },
+}
+
+impl Mapping {
+    /// The token that introduced the mapping, for error spans.
+    pub(crate) fn span(&self) -> Span {
+        match self {
+            Mapping::Standard { name, .. } => name.span(),
+            Mapping::Custom { name } => name.span(),
+            Mapping::Flatten { token } => token.span(),
+        }
+    }
+}
+
+/// `#[usercom(...)]` of one field.
+#[derive(Default)]
+pub(crate) struct FieldAttrs {
+    pub(crate) mapping: Option<Mapping>,
+    /// `with = path::to::function`, with the `with` keyword for spans.
+    pub(crate) with: Option<(Ident, Path)>,
+}
+
+/// `#[usercom(...)]` of the struct.
+#[derive(Default)]
+pub(crate) struct ContainerAttrs {
+    /// `crate = path`.
+    pub(crate) krate: Option<Path>,
+}
+
+/// The `#[usercom]` attributes among `attrs`, each checked to be a list; a malformed one is
+/// reported and skipped.
+fn usercom_lists<'a>(cx: &mut Ctxt, attrs: &'a [Attribute]) -> Vec<&'a Attribute> {
+    let mut lists = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("usercom")) {
+        match &attr.meta {
+            Meta::List(list) if !list.tokens.is_empty() => lists.push(attr),
+            _ => cx.error_spanned_by(
+                attr,
+                "expected `#[usercom(...)]` with what the field maps to, e.g. \
+                 `#[usercom(email)]`, `#[usercom(attribute = \"plan\")]` or `#[usercom(flatten)]`",
+            ),
+        }
+    }
+    lists
+}
+
+/// Consumes `= value` after a keyword that takes none, so parsing can go on.
+fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<Expr>()?;
+    }
+    Ok(())
+}
+
+pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
+    let mut out = FieldAttrs::default();
+    for attr in usercom_lists(cx, attrs) {
+        let result = attr.parse_nested_meta(|meta| {
+            let Some(ident) = meta.path.get_ident().cloned() else {
+                cx.error_spanned_by(&meta.path, "expected a User.com attribute name, not a path");
+                return skip_value(&meta);
+            };
+            let key = ident.to_string();
+            match key.as_str() {
+                "with" => parse_with(cx, &meta, ident, &mut out),
+                "attribute" => {
+                    if !meta.input.peek(Token![=]) {
+                        cx.error_spanned_by(
+                            &ident,
+                            "`attribute` needs the custom attribute's name: \
+                             `#[usercom(attribute = \"plan\")]`",
+                        );
+                        return Ok(());
+                    }
+                    if let Some(name) = parse_custom_name(cx, meta.value()?.parse::<Expr>()?) {
+                        set_mapping(cx, &mut out, Mapping::Custom { name });
+                    }
+                    Ok(())
+                }
+                "flatten" => {
+                    if meta.input.peek(Token![=]) {
+                        cx.error_spanned_by(
+                            &ident,
+                            "`flatten` takes no value: write `#[usercom(flatten)]`",
+                        );
+                        return skip_value(&meta);
+                    }
+                    set_mapping(cx, &mut out, Mapping::Flatten { token: ident });
+                    Ok(())
+                }
+                "crate" => {
+                    cx.error_spanned_by(
+                        &ident,
+                        "`crate = ...` applies to the whole struct: put `#[usercom(crate = path)]` \
+                         above the struct, not on a field",
+                    );
+                    skip_value(&meta)
+                }
+                _ => match table::family(&key) {
+                    Some(family) => {
+                        if meta.input.peek(Token![=]) {
+                            cx.error_spanned_by(
+                                &ident,
+                                format!("`{key}` takes no value: write `#[usercom({key})]`"),
+                            );
+                            return skip_value(&meta);
+                        }
+                        set_mapping(
+                            cx,
+                            &mut out,
+                            Mapping::Standard {
+                                name: ident,
+                                family,
+                            },
+                        );
+                        Ok(())
+                    }
+                    None => {
+                        cx.error_spanned_by(&ident, unknown_field_key(&key));
+                        skip_value(&meta)
+                    }
+                },
+            }
+        });
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
+    }
+    out
+}
+
+fn parse_with(
+    cx: &mut Ctxt,
+    meta: &ParseNestedMeta,
+    keyword: Ident,
+    out: &mut FieldAttrs,
+) -> syn::Result<()> {
+    if !meta.input.peek(Token![=]) {
+        cx.error_spanned_by(
+            &keyword,
+            "`with` needs a function: `#[usercom(user_id, with = path::to::function)]`",
+        );
+        return Ok(());
+    }
+    let value = meta.value()?.parse::<Expr>()?;
+    let Expr::Path(path) = value else {
+        cx.error_spanned_by(
+            &value,
+            "`with` takes the path of a function, unquoted, e.g. `with = my_module::to_text`; \
+             the function takes a reference to the field and returns a type the attribute accepts",
+        );
+        return Ok(());
+    };
+    if out.with.is_some() {
+        cx.error_spanned_by(
+            &keyword,
+            "`with` is given twice on this field; give it once",
+        );
+        return Ok(());
+    }
+    out.with = Some((keyword, path.path));
+    Ok(())
+}
+
+/// The name of `#[usercom(attribute = "...")]`, when it is a valid one.
+fn parse_custom_name(cx: &mut Ctxt, value: Expr) -> Option<LitStr> {
+    let Expr::Lit(ExprLit {
+        lit: Lit::Str(name),
+        ..
+    }) = value
+    else {
+        cx.error_spanned_by(
+            &value,
+            "the custom attribute's name is a string literal: `attribute = \"plan\"`",
+        );
+        return None;
+    };
+    let text = name.value();
+    let chars = text.chars().count();
+    if chars == 0 {
+        cx.error_spanned_by(&name, "a custom attribute name cannot be empty");
+        return None;
+    }
+    if chars > MAX_ATTRIBUTE_NAME_CHARS {
+        cx.error_spanned_by(
+            &name,
+            format!(
+                "a custom attribute name has at most {MAX_ATTRIBUTE_NAME_CHARS} characters; \
+                 this one has {chars}"
+            ),
+        );
+        return None;
+    }
+    if table::family(&text).is_some() {
+        cx.error_spanned_by(
+            &name,
+            format!(
+                "`{text}` is a standard User.com attribute, not a custom one: \
+                 use `#[usercom({text})]`"
+            ),
+        );
+        return None;
+    }
+    Some(name)
+}
+
+fn set_mapping(cx: &mut Ctxt, out: &mut FieldAttrs, mapping: Mapping) {
+    match &out.mapping {
+        Some(first) => cx.error_spanned_by(
+            token_at(mapping.span()),
+            format!(
+                "this field already maps {}; a field maps at most one User.com attribute",
+                describe(first)
+            ),
+        ),
+        None => out.mapping = Some(mapping),
+    }
+}
+
+/// A mapping in words, for messages.
+pub(crate) fn describe(mapping: &Mapping) -> String {
+    match mapping {
+        Mapping::Standard { name, .. } => format!("`{name}`"),
+        Mapping::Custom { name } => format!("the custom attribute \"{}\"", name.value()),
+        Mapping::Flatten { .. } => "`flatten`".to_owned(),
+    }
+}
+
+/// A stand-in token at `span`, for `error_spanned_by`.
+fn token_at(span: Span) -> Ident {
+    Ident::new("__usercom", span)
+}
+
+fn unknown_field_key(key: &str) -> String {
+    let candidates = table::STANDARD
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(FIELD_KEYWORDS.iter().copied());
+    let hint = did_you_mean(key, candidates)
+        .map(|best| format!("; did you mean `{best}`?"))
+        .unwrap_or_default();
+    format!(
+        "unknown User.com attribute `{key}`{hint}\n\
+         the standard attributes are {}; a custom attribute is \
+         `attribute = \"name\"`, and `flatten` and `with = path` are also accepted",
+        table::names()
+    )
+}
+
+/// The candidate most like `key`, if one is close enough to be a likely typo.
+pub(crate) fn did_you_mean<'a>(
+    key: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .map(|candidate| (strsim::jaro_winkler(key, candidate), candidate))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+pub(crate) fn container_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
+    let mut out = ContainerAttrs::default();
+    for attr in usercom_lists(cx, attrs) {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("crate") {
+                let value = meta.value()?.parse::<Expr>()?;
+                let path = match &value {
+                    Expr::Path(path) => Some(path.path.clone()),
+                    Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) => text.parse::<Path>().ok(),
+                    _ => None,
+                };
+                match path {
+                    Some(_) if out.krate.is_some() => {
+                        cx.error_spanned_by(&meta.path, "`crate` is given twice; give it once")
+                    }
+                    Some(path) => out.krate = Some(path),
+                    None => cx.error_spanned_by(
+                        &value,
+                        "`crate` takes the path of the usercom crate, e.g. `crate = ::usercom`",
+                    ),
+                }
+                return Ok(());
+            }
+            let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+            if table::family(&key).is_some() || FIELD_KEYWORDS.contains(&key.as_str()) {
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!("`{key}` maps a field: put it on the field, e.g. `#[usercom({key})] field: Type`"),
+                );
+            } else {
+                let hint = did_you_mean(&key, ["crate"].into_iter())
+                    .map(|best| format!("; did you mean `{best}`?"))
+                    .unwrap_or_default();
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!(
+                        "unknown struct-level usercom option `{key}`{hint}; the struct accepts \
+                         `crate = path`, and the attribute names go on fields"
+                    ),
+                );
+            }
+            skip_value(&meta)
+        });
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
+    }
+    out
+}

@@ -1,0 +1,63 @@
+//! Checks that need the whole struct: duplicates, `with` without a mapping, nothing mapped.
+
+use std::collections::HashMap;
+
+use crate::ast::Input;
+use crate::attr::Mapping;
+use crate::ctxt::Ctxt;
+
+pub(crate) fn check(cx: &mut Ctxt, input: &Input) {
+    // Attribute name -> the field that mapped it first. The second occurrence is the error.
+    let mut standard: HashMap<String, &syn::Ident> = HashMap::new();
+    let mut custom: HashMap<String, &syn::Ident> = HashMap::new();
+    let mut mapped_any = false;
+
+    for field in &input.fields {
+        let attrs = &field.attrs;
+        match (&attrs.mapping, &attrs.with) {
+            (None, Some((keyword, _))) => cx.error_spanned_by(
+                keyword,
+                "`with` converts a mapped field: name the attribute too, e.g. \
+                 `#[usercom(user_id, with = path::to::function)]`",
+            ),
+            (Some(Mapping::Flatten { .. }), Some((keyword, _))) => cx.error_spanned_by(
+                keyword,
+                "`with` cannot be combined with `flatten`: a flattened field's type maps its own \
+                 fields",
+            ),
+            _ => {}
+        }
+        let Some(mapping) = &attrs.mapping else {
+            continue;
+        };
+        mapped_any = true;
+        let (seen, key, token): (_, _, &dyn quote::ToTokens) = match mapping {
+            Mapping::Standard { name, .. } => (&mut standard, name.to_string(), name),
+            Mapping::Custom { name } => (&mut custom, name.value(), name),
+            Mapping::Flatten { .. } => continue,
+        };
+        match seen.get(&key) {
+            Some(first) => cx.error_spanned_by(
+                token,
+                format!(
+                    "{} is already mapped by the field `{first}`; map each User.com attribute once",
+                    crate::attr::describe(mapping)
+                ),
+            ),
+            None => {
+                seen.insert(key, field.ident);
+            }
+        }
+    }
+
+    if !mapped_any {
+        cx.error_spanned_by(
+            input.ident,
+            format!(
+                "`{}` maps no field to User.com: mark the fields to send, e.g. \
+                 `#[usercom(email)] email: String` (unmarked fields are never sent)",
+                input.ident
+            ),
+        );
+    }
+}
