@@ -89,6 +89,16 @@ impl<T: IntoUserComUser + ?Sized> IntoUserComUser for &T {
     }
 }
 
+/// `None` writes nothing, so an optional part of a struct can be flattened.
+impl<T: IntoUserComUser> IntoUserComUser for Option<T> {
+    fn write_user_com_user<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error> {
+        match self {
+            Some(value) => value.write_user_com_user(user),
+            None => Ok(()),
+        }
+    }
+}
+
 impl<T: IntoUserComUser + ?Sized> IntoUserComUser for Box<T> {
     fn write_user_com_user<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error> {
         (**self).write_user_com_user(user)
@@ -107,18 +117,21 @@ macro_rules! value_trait {
             fn $method(&self) -> Option<$out>;
         }
 
+        #[diagnostic::do_not_recommend]
         impl<$a, T: $trait<$a> + ?Sized> $trait<$a> for &T {
             fn $method(&self) -> Option<$out> {
                 (**self).$method()
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl<$a, T: $trait<$a> + ?Sized> $trait<$a> for &mut T {
             fn $method(&self) -> Option<$out> {
                 (**self).$method()
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl<$a, T: $trait<$a>> $trait<$a> for Option<T> {
             fn $method(&self) -> Option<$out> {
                 self.as_ref().and_then(T::$method)

@@ -40,6 +40,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) mapping: Option<Mapping>,
     /// `with = path::to::function`, with the `with` keyword for spans.
     pub(crate) with: Option<(Ident, Path)>,
+    /// Whether the field has any `#[usercom]` attribute, even a malformed one.
+    pub(crate) annotated: bool,
 }
 
 /// `#[usercom(...)]` of the struct.
@@ -75,7 +77,10 @@ fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
 }
 
 pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
-    let mut out = FieldAttrs::default();
+    let mut out = FieldAttrs {
+        annotated: attrs.iter().any(|a| a.path().is_ident("usercom")),
+        ..FieldAttrs::default()
+    };
     for attr in usercom_lists(cx, attrs) {
         let result = attr.parse_nested_meta(|meta| {
             let Some(ident) = meta.path.get_ident().cloned() else {
@@ -312,12 +317,12 @@ pub(crate) fn container_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAt
                 );
             } else {
                 let hint = did_you_mean(&key, ["crate"].into_iter())
-                    .map(|best| format!("; did you mean `{best}`?"))
+                    .map(|best| format!(" (did you mean `{best}`?)"))
                     .unwrap_or_default();
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "unknown struct-level usercom option `{key}`{hint}; the struct accepts \
+                        "unknown struct-level usercom option `{key}`{hint}: the struct accepts \
                          `crate = path`, and the attribute names go on fields"
                     ),
                 );

@@ -50,7 +50,8 @@ pub(crate) fn check(cx: &mut Ctxt, input: &Input) {
         }
     }
 
-    if !mapped_any {
+    // A struct whose `#[usercom]` attributes all had errors was reported already.
+    if !mapped_any && !input.fields.iter().any(|field| field.attrs.annotated) {
         cx.error_spanned_by(
             input.ident,
             format!(

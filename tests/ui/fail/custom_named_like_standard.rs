@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(attribute = "email")]
+    email: String,
+}
+
+fn main() {}

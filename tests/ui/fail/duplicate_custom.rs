@@ -1,0 +1,11 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(email)]
+    email: String,
+    #[usercom(attribute = "plan")]
+    plan: String,
+    #[usercom(attribute = "plan")]
+    tier: String,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[derive(usercom::IntoUserComUser)]
+enum Customer {
+    Person { email: String },
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    email: String,
+    password_hash: String,
+}
+
+fn main() {}

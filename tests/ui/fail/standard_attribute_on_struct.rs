@@ -1,0 +1,8 @@
+#[derive(usercom::IntoUserComUser)]
+#[usercom(email)]
+struct Customer {
+    #[usercom(first_name)]
+    name: String,
+}
+
+fn main() {}

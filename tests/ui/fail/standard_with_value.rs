@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(email = "x")]
+    email: String,
+}
+
+fn main() {}

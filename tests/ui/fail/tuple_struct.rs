@@ -1,0 +1,4 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer(#[usercom(email)] String);
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(email, first_name)]
+    email: String,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(email)]
+    #[usercom(attribute = "contact")]
+    email: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+union Customer {
+    id: u32,
+    score: i32,
+}
+
+fn main() {}

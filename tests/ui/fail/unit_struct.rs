@@ -1,0 +1,4 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer;
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(emial)]
+    email: String,
+}
+
+fn main() {}

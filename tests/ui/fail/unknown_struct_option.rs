@@ -1,0 +1,8 @@
+#[derive(usercom::IntoUserComUser)]
+#[usercom(crat = usercom)]
+struct Customer {
+    #[usercom(email)]
+    email: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(email, with = 3)]
+    email: String,
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+fn f(s: &String) -> &str {
+    s
+}
+
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(email)]
+    email: String,
+    #[usercom(with = f)]
+    plan: String,
+}
+
+fn main() {}

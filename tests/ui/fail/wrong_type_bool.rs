@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(notifications)]
+    notifications: &'static str,
+}
+
+fn main() {}

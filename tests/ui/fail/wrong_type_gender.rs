@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(gender)]
+    gender: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(assigned_to)]
+    agent: Option<String>,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(score)]
+    points: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(status)]
+    active: bool,
+}
+
+fn main() {}

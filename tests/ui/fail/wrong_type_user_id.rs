@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(user_id)]
+    id: f64,
+}
+
+fn main() {}
