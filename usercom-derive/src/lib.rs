@@ -47,3 +47,63 @@ fn derive(node: &DeriveInput) -> proc_macro2::TokenStream {
         }
     }
 }
+
+/// Expansion snapshots: what the derive generates for representative structs, formatted, so
+/// that a reviewer can read it. Review changes with `cargo insta review` (or accept them with
+/// `INSTA_UPDATE=always`).
+#[cfg(test)]
+mod tests {
+    fn expand(input: syn::DeriveInput) -> String {
+        let tokens = super::derive(&input);
+        let file: syn::File = syn::parse2(tokens).expect("the expansion parses as items");
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn standard_custom_and_unmapped_fields() {
+        insta::assert_snapshot!(expand(syn::parse_quote! {
+            struct Customer {
+                #[usercom(email)]
+                email: String,
+                #[usercom(first_name)]
+                given_name: String,
+                #[usercom(score)]
+                loyalty_points: i32,
+                #[usercom(attribute = "plan")]
+                plan: Option<String>,
+                password_hash: String,
+            }
+        }));
+    }
+
+    #[test]
+    fn generics_flatten_and_with() {
+        insta::assert_snapshot!(expand(syn::parse_quote! {
+            #[usercom(crate = ::usercom)]
+            struct Account<'a, Id, Extra: Clone> where Extra: Default {
+                #[usercom(user_id)]
+                id: Id,
+                #[usercom(company_id, with = ids::company)]
+                company: Company,
+                #[usercom(flatten)]
+                address: Extra,
+                #[usercom(city)]
+                city: &'a str,
+            }
+        }));
+    }
+
+    #[test]
+    fn errors_and_fallback() {
+        insta::assert_snapshot!(expand(syn::parse_quote! {
+            struct Customer {
+                #[usercom(emial)]
+                email: String,
+                #[usercom(city)]
+                city: String,
+                #[usercom(city)]
+                town: String,
+            }
+        }));
+    }
+}
