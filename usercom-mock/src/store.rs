@@ -1,0 +1,432 @@
+//! The server's users, the documented validation, and the responses in the seed's shape.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Value};
+
+/// Standard attributes and their wire types (API v1 names), as documented.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wire {
+    Text,
+    Email,
+    Name,
+    Url,
+    Integer,
+    Bool,
+    Gender,
+    Status,
+}
+
+const STANDARD: &[(&str, Wire)] = &[
+    ("assigned_to", Wire::Integer),
+    ("city", Wire::Text),
+    ("company_id", Wire::Text),
+    ("country", Wire::Text),
+    ("email", Wire::Email),
+    ("facebook_url", Wire::Url),
+    ("first_name", Wire::Name),
+    ("gender", Wire::Gender),
+    ("google_url", Wire::Url),
+    ("gravatar_url", Wire::Url),
+    ("last_name", Wire::Name),
+    ("linkedin_url", Wire::Url),
+    ("notifications", Wire::Bool),
+    ("phone_number", Wire::Text),
+    ("region", Wire::Text),
+    ("score", Wire::Integer),
+    ("status", Wire::Status),
+    ("timezone", Wire::Text),
+    ("twitter_url", Wire::Url),
+    ("unsubscribed", Wire::Bool),
+    ("user_id", Wire::Text),
+];
+
+/// The API version a request speaks: v2 renames `user_id` and `company_id`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Version {
+    V1,
+    V2,
+}
+
+impl Version {
+    /// The v1 name of a key this version sends.
+    fn v1_name(self, key: &str) -> Option<&'static str> {
+        let name = match (self, key) {
+            (Version::V2, "custom_id") => "user_id",
+            (Version::V2, "company_custom_id") => "company_id",
+            (Version::V2, "user_id" | "company_id") => return None,
+            _ => key,
+        };
+        STANDARD.iter().find(|(n, _)| *n == name).map(|(n, _)| *n)
+    }
+}
+
+/// A user the server stores.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct StoredUser {
+    /// The id the server gave it.
+    pub id: u64,
+    /// Its 12-character key.
+    pub key: String,
+    /// The standard attributes it was given, by their API v1 names (`user_id`, not
+    /// `custom_id`), with the JSON values received.
+    pub attributes: BTreeMap<String, Value>,
+    /// Its custom attributes, as set with "set multiple attributes".
+    pub custom: BTreeMap<String, Value>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it was last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl StoredUser {
+    /// The user as the API answers it, in the shape of the seed's sample response.
+    pub fn to_response(&self, attribute_ids: &BTreeMap<String, u64>) -> Value {
+        let text = |name: &str| self.attributes.get(name).cloned().unwrap_or(Value::Null);
+        let first = self.attributes.get("first_name").and_then(Value::as_str);
+        let last = self.attributes.get("last_name").and_then(Value::as_str);
+        let name = match (first, last) {
+            (Some(f), Some(l)) => format!("{f} {l}"),
+            (Some(f), None) => f.to_owned(),
+            (None, Some(l)) => l.to_owned(),
+            (None, None) => String::new(),
+        };
+        let gender = match self.attributes.get("gender").and_then(Value::as_i64) {
+            Some(2) => "male",
+            Some(3) => "female",
+            _ => "unknown",
+        };
+        let status = match self.attributes.get("status").and_then(Value::as_i64) {
+            Some(2) => "user",
+            _ => "visitor",
+        };
+        let attributes: Vec<Value> = self
+            .custom
+            .iter()
+            .map(|(name, value)| {
+                json!({
+                    "id": attribute_ids.get(name).copied().unwrap_or(0),
+                    "name": name,
+                    "name_std": name,
+                    "value": value,
+                })
+            })
+            .collect();
+        json!({
+            "updated_at": timestamp(self.updated_at),
+            "companies": [],
+            "key": self.key,
+            "city": text("city"),
+            "linkedin_url": text("linkedin_url"),
+            "tags": [],
+            "last_contacted": null,
+            "phone_number": text("phone_number"),
+            "facebook_url": text("facebook_url"),
+            "notifications": self.attributes.get("notifications").cloned().unwrap_or(json!(true)),
+            "region": text("region"),
+            "timezone": text("timezone"),
+            "status": status,
+            "gravatar_url": text("gravatar_url"),
+            "twitter_url": text("twitter_url"),
+            "google_url": text("google_url"),
+            "os_type": null,
+            "email": text("email"),
+            "score": self.attributes.get("score").cloned().unwrap_or(json!(0)),
+            "unsubscribed": self.attributes.get("unsubscribed").cloned().unwrap_or(json!(false)),
+            "first_seen": null,
+            "page_views": 0,
+            "last_ip": null,
+            "chat_id": "Chat ID is deprecated and will be removed in future",
+            "browser": null,
+            "gender": gender,
+            "resolution": null,
+            "country": text("country"),
+            "name": name,
+            "created_at": timestamp(self.created_at),
+            "last_seen": null,
+            "lists": [],
+            "attributes": attributes,
+            "browser_language": null,
+            "id": self.id,
+        })
+    }
+}
+
+/// RFC 3339 with microseconds and `Z`, as User.com writes timestamps.
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// The server's data.
+pub(crate) struct Store {
+    next_id: u64,
+    users: BTreeMap<u64, StoredUser>,
+    /// Custom attribute name -> its id.
+    attribute_ids: BTreeMap<String, u64>,
+}
+
+/// A 400 answer: field -> messages, as DRF writes them.
+pub(crate) type FieldErrors = BTreeMap<String, Vec<String>>;
+
+impl Store {
+    pub(crate) fn new() -> Store {
+        Store {
+            next_id: 1000,
+            users: BTreeMap::new(),
+            attribute_ids: BTreeMap::new(),
+        }
+    }
+
+    pub(crate) fn users(&self) -> Vec<StoredUser> {
+        self.users.values().cloned().collect()
+    }
+
+    pub(crate) fn user_count(&self) -> usize {
+        self.users.len()
+    }
+
+    pub(crate) fn response(&self, id: u64) -> Option<Value> {
+        self.users
+            .get(&id)
+            .map(|user| user.to_response(&self.attribute_ids))
+    }
+
+    /// `POST users/`: validates and stores a new user.
+    pub(crate) fn create(&mut self, body: &Value, version: Version) -> Result<u64, FieldErrors> {
+        let attributes = validate(body, version)?;
+        Ok(self.insert(attributes))
+    }
+
+    fn insert(&mut self, attributes: BTreeMap<String, Value>) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let now = Utc::now();
+        self.users.insert(
+            id,
+            StoredUser {
+                id,
+                key: random_key(),
+                attributes,
+                custom: BTreeMap::new(),
+                created_at: now,
+                updated_at: now,
+            },
+        );
+        id
+    }
+
+    /// `POST users/update_or_create/`: matched on `user_id` (v1) / `custom_id` (v2).
+    pub(crate) fn update_or_create(
+        &mut self,
+        body: &Value,
+        version: Version,
+    ) -> Result<(u64, bool), FieldErrors> {
+        let attributes = validate(body, version)?;
+        let Some(user_id) = attributes.get("user_id").cloned() else {
+            let key = match version {
+                Version::V1 => "user_id",
+                Version::V2 => "custom_id",
+            };
+            return Err(one_error(key, "This field is required."));
+        };
+        let existing = self
+            .users
+            .values_mut()
+            .find(|user| user.attributes.get("user_id") == Some(&user_id));
+        match existing {
+            Some(user) => {
+                user.attributes.extend(attributes);
+                user.updated_at = Utc::now();
+                Ok((user.id, false))
+            }
+            None => Ok((self.insert(attributes), true)),
+        }
+    }
+
+    /// `POST users/<id>/set_multiple_attributes/`.
+    pub(crate) fn set_attributes(&mut self, id: u64, body: &Value) -> Result<bool, FieldErrors> {
+        let Some(object) = body.as_object() else {
+            return Err(one_error(
+                "non_field_errors",
+                "Invalid data. Expected a dictionary.",
+            ));
+        };
+        let mut errors = FieldErrors::new();
+        for name in object.keys() {
+            let chars = name.chars().count();
+            if chars == 0 || chars > 255 {
+                errors
+                    .entry(name.clone())
+                    .or_default()
+                    .push("Attribute name must have 1 to 255 characters.".into());
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let Some(user) = self.users.get_mut(&id) else {
+            return Ok(false);
+        };
+        for (name, value) in object {
+            let next = self.attribute_ids.len() as u64 + 1;
+            self.attribute_ids.entry(name.clone()).or_insert(next);
+            user.custom.insert(name.clone(), value.clone());
+        }
+        user.updated_at = Utc::now();
+        Ok(true)
+    }
+}
+
+fn one_error(field: &str, message: &str) -> FieldErrors {
+    FieldErrors::from([(field.to_owned(), vec![message.to_owned()])])
+}
+
+fn random_key() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    (0..12)
+        .map(|_| char::from(ALPHABET[fastrand::usize(..ALPHABET.len())]))
+        .collect()
+}
+
+/// Checks every standard attribute's wire type and documented limits; unknown keys are
+/// ignored, as the API does.
+fn validate(body: &Value, version: Version) -> Result<BTreeMap<String, Value>, FieldErrors> {
+    let Some(object) = body.as_object() else {
+        return Err(one_error(
+            "non_field_errors",
+            "Invalid data. Expected a dictionary.",
+        ));
+    };
+    let mut errors = FieldErrors::new();
+    let mut accepted = BTreeMap::new();
+    for (key, value) in object {
+        let Some(name) = version.v1_name(key) else {
+            continue;
+        };
+        let wire = STANDARD.iter().find(|(n, _)| *n == name).map(|(_, w)| *w);
+        match wire.map(|wire| check(wire, value)) {
+            Some(Err(message)) => errors.entry(key.clone()).or_default().push(message),
+            Some(Ok(())) => {
+                accepted.insert(name.to_owned(), value.clone());
+            }
+            None => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(accepted)
+    } else {
+        Err(errors)
+    }
+}
+
+fn check(wire: Wire, value: &Value) -> Result<(), String> {
+    let text = || {
+        value
+            .as_str()
+            .ok_or_else(|| "Not a valid string.".to_owned())
+    };
+    match wire {
+        Wire::Text => text().map(drop),
+        Wire::Name => {
+            if text()?.chars().count() > 40 {
+                return Err("Ensure this field has no more than 40 characters.".into());
+            }
+            Ok(())
+        }
+        Wire::Email => {
+            let email = text()?;
+            let mut parts = email.split('@');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(l), Some(d), None) if !l.is_empty() && !d.is_empty() => Ok(()),
+                _ => Err("Enter a valid email address.".into()),
+            }
+        }
+        Wire::Url => {
+            let url = text()?;
+            let rest = url
+                .strip_prefix("https://")
+                .or_else(|| url.strip_prefix("http://"));
+            match rest {
+                Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(()),
+                _ => Err("Enter a valid URL.".into()),
+            }
+        }
+        Wire::Integer => match value {
+            Value::Number(n) if n.is_i64() => Ok(()),
+            _ => Err("A valid integer is required.".into()),
+        },
+        Wire::Bool => match value {
+            Value::Bool(_) => Ok(()),
+            _ => Err("Must be a valid boolean.".into()),
+        },
+        Wire::Gender | Wire::Status => {
+            let max = if wire == Wire::Gender { 3 } else { 2 };
+            match value.as_i64() {
+                Some(code) if (1..=max).contains(&code) => Ok(()),
+                _ => Err(format!("\"{value}\" is not a valid choice.")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_follows_the_documented_types_and_limits() {
+        let errors = validate(
+            &json!({"first_name": "x".repeat(41), "gender": 4, "score": "1",
+                    "email": "nope", "twitter_url": "ftp://x", "notifications": 1,
+                    "unknown_key": [1]}),
+            Version::V1,
+        )
+        .unwrap_err();
+        assert_eq!(
+            errors["first_name"],
+            ["Ensure this field has no more than 40 characters."]
+        );
+        assert_eq!(errors["gender"], ["\"4\" is not a valid choice."]);
+        assert_eq!(errors["score"], ["A valid integer is required."]);
+        assert_eq!(errors["email"], ["Enter a valid email address."]);
+        assert_eq!(errors["twitter_url"], ["Enter a valid URL."]);
+        assert_eq!(errors["notifications"], ["Must be a valid boolean."]);
+        assert_eq!(errors.len(), 6);
+    }
+
+    #[test]
+    fn v2_names_map_to_the_stored_v1_names() {
+        let accepted = validate(
+            &json!({"custom_id": "a", "company_custom_id": "c", "user_id": "ignored"}),
+            Version::V2,
+        )
+        .unwrap();
+        assert_eq!(accepted["user_id"], "a");
+        assert_eq!(accepted["company_id"], "c");
+        assert_eq!(accepted.len(), 2);
+    }
+
+    #[test]
+    fn responses_have_the_seed_shape() {
+        let mut store = Store::new();
+        let id = store
+            .create(
+                &json!({"first_name": "John", "last_name": "Doe", "gender": 2}),
+                Version::V1,
+            )
+            .unwrap();
+        let response = store.response(id).unwrap();
+        let seed: Value = serde_json::from_str(include_str!(
+            "../../tests/fixtures/seed_create_user_response.json"
+        ))
+        .unwrap();
+        let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&response), keys(&seed));
+        assert_eq!(response["name"], "John Doe");
+        assert_eq!(response["gender"], "male");
+        assert_eq!(response["key"].as_str().unwrap().len(), 12);
+        assert!(response["created_at"].as_str().unwrap().ends_with('Z'));
+    }
+}
