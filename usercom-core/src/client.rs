@@ -9,7 +9,7 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYP
 use reqwest::{redirect, Url};
 use serde::de::DeserializeOwned;
 
-use crate::{CreateUser, Error, IntoUserComUser, User};
+use crate::{ApiVersion, Error, IntoUserComUser, User};
 
 /// Default limit for a whole request, from connecting to the last byte of the answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -45,6 +45,7 @@ struct Inner {
     timeout: Duration,
     connect_timeout: Duration,
     max_response_bytes: usize,
+    api_version: ApiVersion,
 }
 
 impl fmt::Debug for Client {
@@ -55,6 +56,7 @@ impl fmt::Debug for Client {
             .field("timeout", &self.inner.timeout)
             .field("connect_timeout", &self.inner.connect_timeout)
             .field("max_response_bytes", &self.inner.max_response_bytes)
+            .field("api_version", &self.inner.api_version)
             .finish()
     }
 }
@@ -97,7 +99,9 @@ impl Client {
     {
         let payload = value.to_create_user()?;
         payload.validate()?;
-        let user: User = self.post_json("users/", &payload).await?;
+        let user: User = self
+            .post_json("users/", &payload.body(self.inner.api_version))
+            .await?;
         if !payload.has_custom_attributes() {
             return Ok(user);
         }
@@ -110,10 +114,31 @@ impl Client {
         })
     }
 
-    /// Validates `payload` and returns the exact JSON body `create_user` would send first.
-    pub fn create_user_body(payload: &CreateUser<'_>) -> Result<Vec<u8>, Error> {
+    /// The API version this client speaks.
+    pub fn api_version(&self) -> ApiVersion {
+        self.inner.api_version
+    }
+
+    /// The exact JSON body `create_user` would send first for `value`, after the same
+    /// checks; nothing is sent.
+    ///
+    /// ```
+    /// use usercom_core::{Client, CreateUser};
+    /// let client = Client::new("my-app", &"k".repeat(64))?;
+    /// let body = client.create_user_body(&CreateUser::new().email("a@example.org"))?;
+    /// assert_eq!(body, br#"{"email":"a@example.org"}"#);
+    /// # Ok::<(), usercom_core::Error>(())
+    /// ```
+    pub fn create_user_body<T>(&self, value: &T) -> Result<Vec<u8>, Error>
+    where
+        T: IntoUserComUser + ?Sized,
+    {
+        let payload = value.to_create_user()?;
         payload.validate()?;
-        serde_json::to_vec(payload).map_err(|e| Error::invalid_input("payload", e.to_string()))
+        let body = payload.body(self.inner.api_version);
+        let bytes =
+            serde_json::to_vec(&body).map_err(|e| Error::invalid_input("payload", e.to_string()));
+        bytes
     }
 
     async fn post_json<R: DeserializeOwned>(
@@ -207,6 +232,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     max_response_bytes: usize,
+    api_version: ApiVersion,
 }
 
 impl Default for ClientBuilder {
@@ -218,6 +244,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            api_version: ApiVersion::V1,
         }
     }
 }
@@ -231,6 +258,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("api_version", &self.api_version)
             .finish()
     }
 }
@@ -275,6 +303,12 @@ impl ClientBuilder {
         self
     }
 
+    /// The API version to speak (default [`ApiVersion::V1`], the seed's contract).
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.api_version = version;
+        self
+    }
+
     /// Checks the settings and builds the client. Nothing is sent.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = match (&self.subdomain, &self.base_url) {
@@ -303,7 +337,13 @@ impl ClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, auth);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(
+            ACCEPT,
+            HeaderValue::from_static(match self.api_version {
+                ApiVersion::V1 => "application/json",
+                ApiVersion::V2 => "*/*; version=2",
+            }),
+        );
 
         let http = reqwest::Client::builder()
             .default_headers(headers)
@@ -321,6 +361,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 connect_timeout: self.connect_timeout,
                 max_response_bytes: self.max_response_bytes,
+                api_version: self.api_version,
             }),
         })
     }

@@ -16,7 +16,10 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 pub mod convert;
 mod enums;
@@ -32,5 +35,7 @@ pub use convert::__private;
 pub use convert::IntoUserComUser;
 pub use enums::{Gender, Status};
 pub use error::Error;
-pub use payload::{AttributeValue, CreateUser, MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS};
+pub use payload::{
+    ApiVersion, AttributeValue, CreateUser, MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS,
+};
 pub use user::{Company, List, Tag, User, UserAttribute};

@@ -46,16 +46,32 @@ macro_rules! create_user {
         /// user.validate()?;
         /// # Ok::<(), usercom_core::Error>(())
         /// ```
-        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+        #[derive(Debug, Clone, Default, PartialEq)]
         #[non_exhaustive]
         pub struct CreateUser<'a> {
             $(
                 $(#[$doc])*
-                #[serde(skip_serializing_if = "Option::is_none")]
                 pub $field: Option<create_user!(@ty $kind 'a)>,
             )+
-            #[serde(skip)]
             custom: Vec<(Cow<'a, str>, AttributeValue<'a>)>,
+        }
+
+        impl CreateUser<'_> {
+            /// Serializes the standard attributes that are set, under the wire names of
+            /// `version`.
+            fn serialize_standard<S: Serializer>(
+                &self,
+                serializer: S,
+                version: ApiVersion,
+            ) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(None)?;
+                $(
+                    if let Some(value) = &self.$field {
+                        map.serialize_entry(version.wire_name(stringify!($field)), value)?;
+                    }
+                )+
+                map.end()
+            }
         }
 
         impl<'a> CreateUser<'a> {
@@ -174,7 +190,62 @@ create_user! {
     user_id: text,
 }
 
+/// Serialized as the body of `POST /users/` in API version 1 (the seed's names); see
+/// [`CreateUser::body`] for version 2.
+impl Serialize for CreateUser<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_standard(serializer, ApiVersion::V1)
+    }
+}
+
+/// The User.com API version a client speaks.
+///
+/// Version 1 is the seed's contract. Version 2 (sent as `Accept: */*; version=2`) calls
+/// `user_id` `custom_id` and `company_id` `company_custom_id` on the wire; the Rust names
+/// (fields, setters, `#[usercom(user_id)]`) stay the same whatever the version.
+///
+/// ```
+/// use usercom_core::{ApiVersion, CreateUser};
+/// let user = CreateUser::new().user_id("u-1").company_id("c-9");
+/// assert_eq!(
+///     serde_json::to_string(&user.body(ApiVersion::V2)).unwrap(),
+///     r#"{"company_custom_id":"c-9","custom_id":"u-1"}"#
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiVersion {
+    /// Version 1: the seed's names, no version header.
+    #[default]
+    V1,
+    /// Version 2: `custom_id`, `company_custom_id`, and `Accept: */*; version=2`.
+    V2,
+}
+
+impl ApiVersion {
+    /// The name standard attribute `name` has on the wire in this version.
+    pub fn wire_name(self, name: &'static str) -> &'static str {
+        match (self, name) {
+            (ApiVersion::V2, "user_id") => "custom_id",
+            (ApiVersion::V2, "company_id") => "company_custom_id",
+            _ => name,
+        }
+    }
+}
+
 impl<'a> CreateUser<'a> {
+    /// The body of `POST /users/` in `version`: the standard attributes that are set, under
+    /// that version's wire names.
+    pub fn body(&self, version: ApiVersion) -> impl Serialize + '_ {
+        struct Body<'b, 'a>(&'b CreateUser<'a>, ApiVersion);
+        impl Serialize for Body<'_, '_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.0.serialize_standard(serializer, self.1)
+            }
+        }
+        Body(self, version)
+    }
+
     /// An empty payload.
     pub fn new() -> Self {
         Self::default()

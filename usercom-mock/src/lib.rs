@@ -387,14 +387,17 @@ fn fault_response(fault: &Fault, answer: Option<Response<Body>>) -> Response<Bod
         Fault::ResetMidBody => {
             let text = user();
             let half = Bytes::from(text[..text.len() / 2].to_owned());
-            let chunks: Vec<Result<Bytes, io::Error>> = vec![
-                Ok(half),
-                Err(io::Error::new(
-                    io::ErrorKind::ConnectionReset,
-                    "injected reset",
-                )),
-            ];
-            let mut response = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+            // The head and half of the body are flushed before the reset, so that the client
+            // sees a success status and then loses the connection mid-body.
+            let reset = futures_util::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Err::<Bytes, _>(io::Error::new(io::ErrorKind::ConnectionReset, "injected reset"))
+            });
+            let chunks = futures_util::StreamExt::chain(
+                futures_util::stream::iter([Ok::<_, io::Error>(half)]),
+                reset,
+            );
+            let mut response = Response::new(Body::from_stream(chunks));
             *response.status_mut() = status;
             response
                 .headers_mut()

@@ -1,0 +1,115 @@
+//! Quick start: a domain struct derives `IntoUserComUser` and is created as a User.com user.
+//!
+//! ```text
+//! cargo run --example quickstart
+//! ```
+//!
+//! With USERCOM_SUBDOMAIN and USERCOM_API_KEY set it creates the user in your User.com app.
+//! Without them it starts the embedded User.com server (usercom-mock) and says so: no account
+//! needed.
+
+use std::process::ExitCode;
+
+use usercom::{Client, IntoUserComUser, Status};
+
+/// The application's own model. Only the annotated fields are sent.
+#[derive(IntoUserComUser)]
+struct Customer {
+    #[usercom(email)]
+    email: String,
+    #[usercom(first_name)]
+    given_name: String,
+    #[usercom(last_name)]
+    family_name: String,
+    #[usercom(score)]
+    loyalty_points: i32,
+    #[usercom(status)]
+    status: Status,
+    #[usercom(user_id)]
+    id: u64,
+    #[usercom(attribute = "plan")]
+    plan: Option<String>,
+    #[allow(dead_code)]
+    password_hash: String, // not mapped: never sent
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let subdomain = std::env::var("USERCOM_SUBDOMAIN").ok();
+    let api_key = std::env::var("USERCOM_API_KEY").ok();
+    let (client, _embedded) = match (subdomain, api_key) {
+        (Some(subdomain), Some(key)) => match Client::new(&subdomain, &key) {
+            Ok(client) => {
+                println!("Using the real User.com API at {}", client.base_url());
+                (client, None)
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::FAILURE;
+            }
+        },
+        (None, None) => {
+            let server = usercom_mock::MockServer::start().await;
+            println!(
+                "USERCOM_SUBDOMAIN and USERCOM_API_KEY are not set: using the embedded User.com \
+                 server at {}",
+                server.base_url()
+            );
+            let client = Client::builder()
+                .base_url(&server.base_url())
+                .api_key(server.api_key())
+                .build()
+                .expect("the embedded server's settings are valid");
+            (client, Some(server))
+        }
+        _ => {
+            eprintln!(
+                "error: set both USERCOM_SUBDOMAIN and USERCOM_API_KEY to use the real API, or \
+                 neither to use the embedded server"
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+
+    let customer = Customer {
+        email: "ada@example.org".into(),
+        given_name: "Ada".into(),
+        family_name: "Lovelace".into(),
+        loyalty_points: 42,
+        status: Status::User,
+        id: 1815,
+        plan: Some("pro".into()),
+        password_hash: "$argon2id$...".into(),
+    };
+
+    match client.create_user_body(&customer) {
+        Ok(body) => println!("POST users/ {}", String::from_utf8_lossy(&body)),
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    }
+
+    match client.create_user(&customer).await {
+        Ok(user) => {
+            println!(
+                "Created user {} (key {}): {} <{}>, status {}, score {}, plan {}",
+                user.id,
+                user.key,
+                user.name.as_deref().unwrap_or("-"),
+                user.email.as_deref().unwrap_or("-"),
+                user.status,
+                user.score,
+                user.attribute("plan").map_or("-".to_owned(), |v| v.to_string()),
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            if let Some(user) = err.created_user() {
+                eprintln!("note: user {} exists; do not create it again", user.id);
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
