@@ -56,7 +56,10 @@ fn main() -> ExitCode {
     };
     match client.create_user(&employee) {
         Ok(user) => {
-            println!("created user {} (key {}), gender {}", user.id, user.key, user.gender);
+            println!(
+                "created user {} (key {}), gender {}",
+                user.id, user.key, user.gender
+            );
             ExitCode::SUCCESS
         }
         Err(err) => {

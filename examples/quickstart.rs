@@ -100,7 +100,8 @@ async fn main() -> ExitCode {
                 user.email.as_deref().unwrap_or("-"),
                 user.status,
                 user.score,
-                user.attribute("plan").map_or("-".to_owned(), |v| v.to_string()),
+                user.attribute("plan")
+                    .map_or("-".to_owned(), |v| v.to_string()),
             );
             ExitCode::SUCCESS
         }

@@ -23,7 +23,11 @@ fn client(server: &MockServer, version: ApiVersion) -> Client {
         .unwrap()
 }
 
-const ACCOUNT: Account = Account { id: 42, company: "acme", email: "a@example.org" };
+const ACCOUNT: Account = Account {
+    id: 42,
+    company: "acme",
+    email: "a@example.org",
+};
 
 #[tokio::test]
 async fn v1_is_the_default_and_sends_the_seed_names() {
@@ -47,7 +51,10 @@ async fn v1_is_the_default_and_sends_the_seed_names() {
 #[tokio::test]
 async fn v2_sends_the_v2_names_and_header_and_decodes_the_answer() {
     let server = MockServer::start().await;
-    let user = client(&server, ApiVersion::V2).create_user(&ACCOUNT).await.unwrap();
+    let user = client(&server, ApiVersion::V2)
+        .create_user(&ACCOUNT)
+        .await
+        .unwrap();
     let request = &server.requests()[0];
     assert_eq!(
         request.json().unwrap(),

@@ -53,7 +53,10 @@ async fn creates_the_user_then_sets_its_custom_attributes() {
         format!("/api/public/users/{}/set_multiple_attributes/", user.id)
     );
     // None values are left out.
-    assert_eq!(requests[1].json().unwrap(), json!({"plan": "pro", "seats": 3}));
+    assert_eq!(
+        requests[1].json().unwrap(),
+        json!({"plan": "pro", "seats": 3})
+    );
 
     // The final user carries the attributes.
     assert_eq!(user.attribute("plan"), Some(&json!("pro")));
@@ -73,7 +76,9 @@ async fn without_custom_attributes_there_is_one_request() {
     }
     let server = MockServer::start().await;
     client(&server)
-        .create_user(&Plain { email: "p@example.org" })
+        .create_user(&Plain {
+            email: "p@example.org",
+        })
         .await
         .unwrap();
     assert_eq!(server.request_count(), 1);
@@ -85,7 +90,10 @@ async fn a_failed_second_step_hands_back_the_created_user_and_is_not_retried() {
     // The create goes through; the set-attributes request meets a server error.
     server.push_fault(Fault::Delay(std::time::Duration::ZERO));
     server.push_fault(Fault::status(500));
-    let err = client(&server).create_user(&subscriber()).await.unwrap_err();
+    let err = client(&server)
+        .create_user(&subscriber())
+        .await
+        .unwrap_err();
 
     assert!(matches!(err, Error::AttributesNotSet { .. }), "{err:?}");
     let created = err.created_user().expect("the created user is handed back");
@@ -112,9 +120,15 @@ async fn bad_input_never_reaches_the_server() {
         first_name: String,
     }
     let err = client
-        .create_user(&Named { first_name: "x".repeat(41) })
+        .create_user(&Named {
+            first_name: "x".repeat(41),
+        })
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidInput { .. }));
-    assert_eq!(server.request_count(), 0, "the client refused before sending");
+    assert_eq!(
+        server.request_count(),
+        0,
+        "the client refused before sending"
+    );
 }

@@ -41,14 +41,19 @@ impl Drop for Runtime {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("blocking::Client").field(&self.inner).finish()
+        f.debug_tuple("blocking::Client")
+            .field(&self.inner)
+            .finish()
     }
 }
 
 impl Client {
     /// A client of `https://<subdomain>.user.com/api/public/`; see [`crate::Client::new`].
     pub fn new(subdomain: &str, api_key: &str) -> Result<Client, Error> {
-        Client::builder().subdomain(subdomain).api_key(api_key).build()
+        Client::builder()
+            .subdomain(subdomain)
+            .api_key(api_key)
+            .build()
     }
 
     /// A builder; see [`crate::ClientBuilder`].
@@ -78,7 +83,11 @@ impl Client {
                  a worker thread; use the async usercom::Client there",
             ));
         }
-        let runtime = self.runtime.0.as_ref().expect("the runtime lives as long as the client");
+        let runtime = self
+            .runtime
+            .0
+            .as_ref()
+            .expect("the runtime lives as long as the client");
         Ok(runtime.block_on(future))
     }
 }
@@ -146,7 +155,9 @@ impl ClientBuilder {
             .thread_name("usercom-blocking")
             .enable_all()
             .build()
-            .map_err(|e| Error::config(format!("cannot start the blocking client's runtime: {e}")))?;
+            .map_err(|e| {
+                Error::config(format!("cannot start the blocking client's runtime: {e}"))
+            })?;
         // reqwest's client must be built inside a runtime context to pick up its timers.
         let inner = {
             let _guard = runtime.enter();

@@ -106,12 +106,12 @@ impl Client {
             return Ok(user);
         }
         let path = format!("users/{}/set_multiple_attributes/", user.id);
-        let attributes = payload.custom_attributes_body();
-        let result = self.post_json::<User>(&path, &attributes).await;
-        result.map_err(|source| Error::AttributesNotSet {
-            user: Box::new(user),
-            source: Box::new(source),
-        })
+        self.post_json::<User>(&path, &payload.custom_attributes_body())
+            .await
+            .map_err(|source| Error::AttributesNotSet {
+                user: Box::new(user),
+                source: Box::new(source),
+            })
     }
 
     /// The API version this client speaks.
@@ -135,10 +135,8 @@ impl Client {
     {
         let payload = value.to_create_user()?;
         payload.validate()?;
-        let body = payload.body(self.inner.api_version);
-        let bytes =
-            serde_json::to_vec(&body).map_err(|e| Error::invalid_input("payload", e.to_string()));
-        bytes
+        serde_json::to_vec(&payload.body(self.inner.api_version))
+            .map_err(|e| Error::invalid_input("payload", e.to_string()))
     }
 
     async fn post_json<R: DeserializeOwned>(

@@ -36,6 +36,7 @@ pub use convert::IntoUserComUser;
 pub use enums::{Gender, Status};
 pub use error::Error;
 pub use payload::{
-    ApiVersion, AttributeValue, CreateUser, MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS,
+    ApiVersion, AttributeValue, CreateUser, CreateUserBody, CustomAttributesBody,
+    MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS,
 };
 pub use user::{Company, List, Tag, User, UserAttribute};

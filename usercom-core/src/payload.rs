@@ -236,14 +236,8 @@ impl ApiVersion {
 impl<'a> CreateUser<'a> {
     /// The body of `POST /users/` in `version`: the standard attributes that are set, under
     /// that version's wire names.
-    pub fn body(&self, version: ApiVersion) -> impl Serialize + '_ {
-        struct Body<'b, 'a>(&'b CreateUser<'a>, ApiVersion);
-        impl Serialize for Body<'_, '_> {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                self.0.serialize_standard(serializer, self.1)
-            }
-        }
-        Body(self, version)
+    pub fn body(&self, version: ApiVersion) -> CreateUserBody<'_, 'a> {
+        CreateUserBody(self, version)
     }
 
     /// An empty payload.
@@ -295,7 +289,7 @@ impl<'a> CreateUser<'a> {
     ///     r#"{"plan":"pro","trial":false}"#
     /// );
     /// ```
-    pub fn custom_attributes_body(&self) -> impl Serialize + '_ {
+    pub fn custom_attributes_body(&self) -> CustomAttributesBody<'_, 'a> {
         CustomAttributesBody(&self.custom)
     }
 
@@ -427,7 +421,19 @@ fn unrecognized_enum(name: &'static str) -> Error {
     )
 }
 
-struct CustomAttributesBody<'b, 'a>(&'b [(Cow<'a, str>, AttributeValue<'a>)]);
+/// The body of `POST /users/` in one API version: see [`CreateUser::body`].
+#[derive(Debug, Clone, Copy)]
+pub struct CreateUserBody<'b, 'a>(&'b CreateUser<'a>, ApiVersion);
+
+impl Serialize for CreateUserBody<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_standard(serializer, self.1)
+    }
+}
+
+/// The body of "set multiple attributes": see [`CreateUser::custom_attributes_body`].
+#[derive(Debug, Clone, Copy)]
+pub struct CustomAttributesBody<'b, 'a>(&'b [(Cow<'a, str>, AttributeValue<'a>)]);
 
 impl Serialize for CustomAttributesBody<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -48,7 +48,7 @@ impl<'a> Input<'a> {
             },
             Data::Enum(data) => {
                 cx.error_spanned_by(
-                    &data.enum_token,
+                    data.enum_token,
                     "`#[derive(IntoUserComUser)]` works on structs with named fields, not on \
                      enums: derive it on a struct, or implement `IntoUserComUser` by hand",
                 );
@@ -56,7 +56,7 @@ impl<'a> Input<'a> {
             }
             Data::Union(data) => {
                 cx.error_spanned_by(
-                    &data.union_token,
+                    data.union_token,
                     "`#[derive(IntoUserComUser)]` works on structs with named fields, not on \
                      unions",
                 );

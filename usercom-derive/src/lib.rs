@@ -3,11 +3,11 @@
 //! attributes; this crate holds only the macro.
 //!
 //! The derive is a pipeline:
-//! [`ast`] (a borrowed view of the input that keeps syn's nodes for spans, with
-//! [`attr`] parsing `#[usercom(...)]` against the one [`table`] of standard attributes) →
-//! [`valid`] (checks across fields) → [`expand`] (code generation). Every error of a struct
-//! is collected in a [`ctxt::Ctxt`] and reported in one build; after an error, [`fallback`]
-//! still emits a stub impl so that the rest of the crate does not drown in follow-on errors.
+//! `ast` (a borrowed view of the input that keeps syn's nodes for spans, with `attr` parsing
+//! `#[usercom(...)]` against the one `table` of standard attributes) → `valid` (checks across
+//! fields) → `expand` (code generation). Every error of a struct is collected in a
+//! `ctxt::Ctxt` and reported in one build; after an error, `fallback` still emits a stub impl
+//! so that the rest of the crate does not drown in follow-on errors.
 #![forbid(unsafe_code)]
 
 mod ast;

@@ -391,7 +391,10 @@ fn fault_response(fault: &Fault, answer: Option<Response<Body>>) -> Response<Bod
             // sees a success status and then loses the connection mid-body.
             let reset = futures_util::stream::once(async {
                 tokio::time::sleep(Duration::from_millis(50)).await;
-                Err::<Bytes, _>(io::Error::new(io::ErrorKind::ConnectionReset, "injected reset"))
+                Err::<Bytes, _>(io::Error::new(
+                    io::ErrorKind::ConnectionReset,
+                    "injected reset",
+                ))
             });
             let chunks = futures_util::StreamExt::chain(
                 futures_util::stream::iter([Ok::<_, io::Error>(half)]),

@@ -14,18 +14,30 @@ struct Raw {
 impl Raw {
     fn new(server: &MockServer) -> Raw {
         Raw {
-            http: reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap(),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()
+                .unwrap(),
             base: server.base_url(),
             key: server.api_key().to_owned(),
         }
     }
 
     async fn post(&self, path: &str, body: Value) -> (u16, Value, Option<String>) {
-        self.send(self.http.post(format!("{}{path}", self.base)).body(body.to_string()), true)
-            .await
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .body(body.to_string()),
+            true,
+        )
+        .await
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder, auth: bool) -> (u16, Value, Option<String>) {
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        auth: bool,
+    ) -> (u16, Value, Option<String>) {
         let request = request.header("Content-Type", "application/json");
         let request = if auth {
             request.header("Authorization", format!("Token {}", self.key))
@@ -39,7 +51,11 @@ impl Raw {
             .get("retry-after")
             .map(|v| v.to_str().unwrap().to_owned());
         let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)), retry_after)
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+            retry_after,
+        )
     }
 }
 
@@ -48,10 +64,16 @@ async fn token_auth_is_required() {
     let server = MockServer::start().await;
     let raw = Raw::new(&server);
     let (status, body, _) = raw
-        .send(raw.http.post(format!("{}users/", raw.base)).body("{}"), false)
+        .send(
+            raw.http.post(format!("{}users/", raw.base)).body("{}"),
+            false,
+        )
         .await;
     assert_eq!(status, 401);
-    assert_eq!(body, json!({"detail": "Authentication credentials were not provided."}));
+    assert_eq!(
+        body,
+        json!({"detail": "Authentication credentials were not provided."})
+    );
     let (status, body, _) = raw
         .send(
             raw.http
@@ -68,7 +90,9 @@ async fn token_auth_is_required() {
 #[tokio::test]
 async fn paths_need_their_trailing_slash() {
     let server = MockServer::start().await;
-    let (status, _, _) = Raw::new(&server).post("users", json!({"email": "a@b"})).await;
+    let (status, _, _) = Raw::new(&server)
+        .post("users", json!({"email": "a@b"}))
+        .await;
     assert_eq!(status, 401);
     assert_eq!(server.user_count(), 0);
 }
@@ -88,14 +112,20 @@ async fn create_validates_and_answers_in_the_seed_shape() {
     );
 
     let (status, first, _) = raw
-        .post("users/", json!({"email": "a@example.org", "first_name": "John", "last_name": "Doe"}))
+        .post(
+            "users/",
+            json!({"email": "a@example.org", "first_name": "John", "last_name": "Doe"}),
+        )
         .await;
     assert_eq!(status, 201);
     assert_eq!(first["name"], "John Doe");
     assert_eq!(first["email"], "a@example.org");
     assert_eq!(first["key"].as_str().unwrap().len(), 12);
     let (_, second, _) = raw.post("users/", json!({"email": "b@example.org"})).await;
-    assert_eq!(second["id"].as_u64().unwrap(), first["id"].as_u64().unwrap() + 1);
+    assert_eq!(
+        second["id"].as_u64().unwrap(),
+        first["id"].as_u64().unwrap() + 1
+    );
     assert_eq!(server.user_count(), 2);
 }
 
@@ -106,24 +136,37 @@ async fn custom_attributes_get_and_update_or_create() {
     let (_, user, _) = raw.post("users/", json!({"email": "a@example.org"})).await;
     let id = user["id"].as_u64().unwrap();
     let (status, user, _) = raw
-        .post(&format!("users/{id}/set_multiple_attributes/"), json!({"plan": "pro", "tags": ["a"]}))
+        .post(
+            &format!("users/{id}/set_multiple_attributes/"),
+            json!({"plan": "pro", "tags": ["a"]}),
+        )
         .await;
     assert_eq!(status, 200);
     assert_eq!(user["attributes"][0]["name_std"], "plan");
     assert_eq!(user["attributes"][1]["value"], json!(["a"]));
     let (status, _, _) = raw
-        .post("users/999999/set_multiple_attributes/", json!({"plan": "x"}))
+        .post(
+            "users/999999/set_multiple_attributes/",
+            json!({"plan": "x"}),
+        )
         .await;
     assert_eq!(status, 404);
 
-    let (status, got, _) = raw.send(raw.http.get(format!("{}users/{id}/", raw.base)), true).await;
+    let (status, got, _) = raw
+        .send(raw.http.get(format!("{}users/{id}/", raw.base)), true)
+        .await;
     assert_eq!(status, 200);
     assert_eq!(got["id"], id);
 
-    let (status, answer, _) = raw.post("users/update_or_create/", json!({"user_id": "u1"})).await;
+    let (status, answer, _) = raw
+        .post("users/update_or_create/", json!({"user_id": "u1"}))
+        .await;
     assert_eq!((status, answer["created"].clone()), (201, json!(true)));
     let (status, again, _) = raw
-        .post("users/update_or_create/", json!({"user_id": "u1", "city": "Oslo"}))
+        .post(
+            "users/update_or_create/",
+            json!({"user_id": "u1", "city": "Oslo"}),
+        )
         .await;
     assert_eq!((status, again["created"].clone()), (200, json!(false)));
     assert_eq!(again["id"], answer["id"]);
@@ -200,7 +243,11 @@ async fn body_faults_and_dropped_connections() {
         .unwrap();
     assert_eq!(response.status(), 201);
     assert!(response.bytes().await.is_err());
-    assert_eq!(server.user_count(), before + 1, "processed before the reset");
+    assert_eq!(
+        server.user_count(),
+        before + 1,
+        "processed before the reset"
+    );
 }
 
 #[tokio::test]
@@ -211,6 +258,10 @@ async fn latency_delays_answers() {
         .timeout(Duration::from_millis(100))
         .build()
         .unwrap();
-    let err = client.post(format!("{}users/", server.base_url())).send().await.unwrap_err();
+    let err = client
+        .post(format!("{}users/", server.base_url()))
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.is_timeout());
 }
