@@ -86,7 +86,7 @@ impl Client {
     /// Creates a user: `POST users/` with the standard attributes of `value`, then, when it
     /// has custom attributes, `POST users/<id>/set_multiple_attributes/` with those.
     ///
-    /// The payload is checked first ([`CreateUser::validate`]); bad input is an
+    /// The payload is checked first ([`CreateUser::validate`](crate::CreateUser::validate)); bad input is an
     /// [`Error::InvalidInput`] and nothing is sent. Any 2xx answer is a success and its body
     /// is decoded into a [`User`].
     ///
