@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::{Stream, StreamExt};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{redirect, Url};
 use serde::de::DeserializeOwned;
@@ -112,6 +113,59 @@ impl Client {
                 user: Box::new(user),
                 source: Box::new(source),
             })
+    }
+
+    /// Creates many users with at most `concurrency` requests in flight over the client's
+    /// connection pool, and yields each input's outcome as `(index, result)`, in completion
+    /// order (`index` counts inputs from 0).
+    ///
+    /// `inputs` is pulled lazily, as requests complete: memory stays constant whatever its
+    /// length, and every input yields exactly one outcome. A `concurrency` of 0 is taken as
+    /// 1. Each create behaves as [`Client::create_user`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: usercom_core::Client) {
+    /// use futures_util::StreamExt;
+    /// use usercom_core::CreateUser;
+    /// let emails = ["a@example.org", "b@example.org", "c@example.org"];
+    /// let inputs = emails.iter().map(|e| CreateUser::new().email(*e));
+    /// let mut outcomes = client.create_users(inputs, 8);
+    /// while let Some((index, result)) = outcomes.next().await {
+    ///     match result {
+    ///         Ok(user) => println!("{}: created {}", emails[index], user.id),
+    ///         Err(err) => eprintln!("{}: {err}", emails[index]),
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn create_users<I>(
+        &self,
+        inputs: I,
+        concurrency: usize,
+    ) -> impl Stream<Item = (usize, Result<User, Error>)> + Send + '_
+    where
+        I: IntoIterator,
+        I::IntoIter: Send + 'static,
+        I::Item: IntoUserComUser + Send + Sync + 'static,
+    {
+        self.create_users_from_stream(futures_util::stream::iter(inputs), concurrency)
+    }
+
+    /// [`Client::create_users`] for inputs that arrive as a [`Stream`] (read from a file or a
+    /// database cursor, say).
+    pub fn create_users_from_stream<S>(
+        &self,
+        inputs: S,
+        concurrency: usize,
+    ) -> impl Stream<Item = (usize, Result<User, Error>)> + Send + '_
+    where
+        S: Stream + Send + 'static,
+        S::Item: IntoUserComUser + Send + Sync + 'static,
+    {
+        inputs
+            .enumerate()
+            .map(move |(index, input)| async move { (index, self.create_user(&input).await) })
+            .buffer_unordered(concurrency.max(1))
     }
 
     /// The API version this client speaks.

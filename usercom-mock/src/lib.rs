@@ -92,6 +92,8 @@ struct State {
     record: bool,
     requests: Vec<RecordedRequest>,
     request_count: u64,
+    in_flight: usize,
+    max_in_flight: usize,
 }
 
 impl Shared {
@@ -152,6 +154,8 @@ impl MockServer {
                 record: true,
                 requests: Vec::new(),
                 request_count: 0,
+                in_flight: 0,
+                max_in_flight: 0,
             }),
         });
         let (shutdown, stopped) = watch::channel(false);
@@ -198,6 +202,11 @@ impl MockServer {
     /// How many requests the server has received, recorded or not.
     pub fn request_count(&self) -> u64 {
         self.shared.lock().request_count
+    }
+
+    /// The most requests the server has been handling at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.lock().max_in_flight
     }
 
     /// Turns the request log on (the default) or off (for long runs).
@@ -282,6 +291,7 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response<Body> {
+    let _in_flight = InFlight::enter(&shared);
     let (fault, latency) = {
         let mut state = shared.lock();
         state.request_count += 1;
@@ -322,6 +332,24 @@ async fn handle(
         None | Some(Fault::Delay(_)) => answer,
         Some(Fault::DropAfterProcessing) => drop_connection(&kill).await,
         Some(fault) => fault_response(fault, Some(answer)),
+    }
+}
+
+/// Counts a request as in flight until dropped (also when its connection is dropped).
+struct InFlight<'a>(&'a Shared);
+
+impl<'a> InFlight<'a> {
+    fn enter(shared: &'a Shared) -> InFlight<'a> {
+        let mut state = shared.lock();
+        state.in_flight += 1;
+        state.max_in_flight = state.max_in_flight.max(state.in_flight);
+        InFlight(shared)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.lock().in_flight -= 1;
     }
 }
 
