@@ -87,9 +87,9 @@ async fn without_custom_attributes_there_is_one_request() {
 #[tokio::test]
 async fn a_failed_second_step_hands_back_the_created_user_and_is_not_retried() {
     let server = MockServer::start().await;
-    // The create goes through; the set-attributes request meets a server error.
+    // The create goes through; the set-attributes request is refused.
     server.push_fault(Fault::Delay(std::time::Duration::ZERO));
-    server.push_fault(Fault::status(500));
+    server.push_fault(Fault::status(400).with_body(r#"{"plan": ["Invalid value."]}"#));
     let err = client(&server)
         .create_user(&subscriber())
         .await
@@ -98,7 +98,8 @@ async fn a_failed_second_step_hands_back_the_created_user_and_is_not_retried() {
     assert!(matches!(err, Error::AttributesNotSet { .. }), "{err:?}");
     let created = err.created_user().expect("the created user is handed back");
     assert_eq!(created.email.as_deref(), Some("ada@example.org"));
-    assert_eq!(err.status(), Some(500));
+    assert_eq!(err.status(), Some(400));
+    assert!(err.to_string().contains("plan: Invalid value."), "{err}");
     let message = err.to_string();
     assert!(message.contains("the user was created"), "{message}");
     assert!(message.contains(&created.id.to_string()), "{message}");
@@ -131,4 +132,15 @@ async fn bad_input_never_reaches_the_server() {
         0,
         "the client refused before sending"
     );
+}
+
+#[tokio::test]
+async fn a_second_step_the_server_did_not_process_is_retried_without_a_second_user() {
+    let server = MockServer::start().await;
+    server.push_fault(Fault::Delay(std::time::Duration::ZERO));
+    server.push_fault(Fault::status(503));
+    let user = client(&server).create_user(&subscriber()).await.unwrap();
+    assert_eq!(user.attribute("plan"), Some(&json!("pro")));
+    assert_eq!(server.request_count(), 3, "create, refused set, set again");
+    assert_eq!(server.user_count(), 1);
 }

@@ -76,6 +76,14 @@ impl Client {
         self.block_on(self.inner.create_user(value))?
     }
 
+    /// Creates or updates a user matched on `user_id`; see [`crate::Client::upsert_user`].
+    pub fn upsert_user<T>(&self, value: &T) -> Result<crate::Upserted, Error>
+    where
+        T: IntoUserComUser + crate::MapsUserId + ?Sized,
+    {
+        self.block_on(self.inner.upsert_user(value))?
+    }
+
     fn block_on<F: std::future::Future>(&self, future: F) -> Result<F::Output, Error> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Error::config(
@@ -145,6 +153,20 @@ impl ClientBuilder {
     pub fn api_version(self, version: ApiVersion) -> Self {
         ClientBuilder {
             inner: self.inner.api_version(version),
+        }
+    }
+
+    /// See [`crate::ClientBuilder::retry_policy`].
+    pub fn retry_policy(self, policy: crate::RetryPolicy) -> Self {
+        ClientBuilder {
+            inner: self.inner.retry_policy(policy),
+        }
+    }
+
+    /// See [`crate::ClientBuilder::max_retries`].
+    pub fn max_retries(self, n: u32) -> Self {
+        ClientBuilder {
+            inner: self.inner.max_retries(n),
         }
     }
 

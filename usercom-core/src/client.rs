@@ -6,11 +6,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use reqwest::{redirect, Url};
-use serde::de::DeserializeOwned;
+use std::time::Instant;
 
-use crate::{ApiVersion, Error, IntoUserComUser, User};
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{redirect, Method, Url};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::{ApiVersion, CreateUser, Error, IntoUserComUser, MapsUserId, RetryPolicy, User};
 
 /// Default limit for a whole request, from connecting to the last byte of the answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -47,6 +51,7 @@ struct Inner {
     connect_timeout: Duration,
     max_response_bytes: usize,
     api_version: ApiVersion,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
@@ -58,6 +63,7 @@ impl fmt::Debug for Client {
             .field("connect_timeout", &self.inner.connect_timeout)
             .field("max_response_bytes", &self.inner.max_response_bytes)
             .field("api_version", &self.inner.api_version)
+            .field("retry", &self.inner.retry)
             .finish()
     }
 }
@@ -101,18 +107,86 @@ impl Client {
         let payload = value.to_create_user()?;
         payload.validate()?;
         let user: User = self
-            .post_json("users/", &payload.body(self.inner.api_version))
+            .post_json("users/", &payload.body(self.inner.api_version), false)
             .await?;
+        self.set_custom_attributes(user, &payload).await
+    }
+
+    /// Creates the user, or updates the one with the same `user_id`: `POST
+    /// users/update_or_create/`, matched on `user_id` (API v1) / `custom_id` (v2).
+    ///
+    /// Unlike [`Client::create_user`] it is idempotent, so calling it again after any error is
+    /// safe, and the client's retry policy covers `500`, `502`, `504`, timeouts and dropped
+    /// connections too. User.com answers only `{"created": bool, "id": int}`, so the user is
+    /// then read with `GET users/<id>/` (a second request); custom attributes follow with a
+    /// third, as for `create_user`.
+    ///
+    /// Only values that map `user_id` can be upserted, checked at compile time through
+    /// [`MapsUserId`]; a value whose `user_id` is `None` at run time is an
+    /// [`Error::InvalidInput`], and nothing is sent.
+    pub async fn upsert_user<T>(&self, value: &T) -> Result<Upserted, Error>
+    where
+        T: IntoUserComUser + MapsUserId + ?Sized,
+    {
+        let payload = value.to_create_user()?;
+        payload.validate()?;
+        if payload.user_id.is_none() {
+            return Err(Error::invalid_input(
+                "user_id",
+                "upsert matches users on `user_id`, and this value has none",
+            ));
+        }
+        let answer: UpsertAnswer = self
+            .post_json(
+                "users/update_or_create/",
+                &payload.body(self.inner.api_version),
+                true,
+            )
+            .await?;
+        let user: User = self.get_json(&format!("users/{}/", answer.id)).await?;
+        let user = self.set_custom_attributes(user, &payload).await?;
+        Ok(Upserted {
+            created: answer.created,
+            user,
+        })
+    }
+
+    /// Sets the custom attributes of `payload` on the user just created or upserted, and
+    /// returns the final user. Nothing to set: `user` as it is.
+    async fn set_custom_attributes(
+        &self,
+        user: User,
+        payload: &CreateUser<'_>,
+    ) -> Result<User, Error> {
         if !payload.has_custom_attributes() {
             return Ok(user);
         }
         let path = format!("users/{}/set_multiple_attributes/", user.id);
-        self.post_json::<User>(&path, &payload.custom_attributes_body())
+        // Setting the same attributes twice is harmless: the whole policy applies.
+        self.post_json::<User>(&path, &payload.custom_attributes_body(), true)
             .await
             .map_err(|source| Error::AttributesNotSet {
                 user: Box::new(user),
                 source: Box::new(source),
             })
+    }
+
+    /// Upserts many values like [`Client::create_users`] creates them: at most `concurrency`
+    /// in flight, inputs pulled lazily, one `(index, result)` per input.
+    pub fn upsert_users<I>(
+        &self,
+        inputs: I,
+        concurrency: usize,
+    ) -> impl Stream<Item = (usize, Result<Upserted, Error>)> + Send + '_
+    where
+        I: IntoIterator,
+        I::IntoIter: Send + 'static,
+        I::Item: IntoUserComUser + MapsUserId + Send + Sync + 'static,
+    {
+        futures_util::stream::iter(inputs)
+            .enumerate()
+            .map(move |(index, input)| async move { (index, self.upsert_user(&input).await) })
+            .buffer_unordered(concurrency.max(1))
     }
 
     /// Creates many users with at most `concurrency` requests in flight over the client's
@@ -193,35 +267,108 @@ impl Client {
             .map_err(|e| Error::invalid_input("payload", e.to_string()))
     }
 
-    async fn post_json<R: DeserializeOwned>(
+    /// POSTs `body` to `path` and decodes the answer, retrying under the client's policy.
+    /// `idempotent` says whether sending the request twice is harmless.
+    pub(crate) async fn post_json<R: DeserializeOwned>(
         &self,
         path: &str,
         body: &(impl serde::Serialize + ?Sized),
+        idempotent: bool,
+    ) -> Result<R, Error> {
+        let body =
+            serde_json::to_vec(body).map_err(|e| Error::invalid_input("payload", e.to_string()))?;
+        tracing::trace!(path, body = %String::from_utf8_lossy(&body), "usercom request body");
+        self.send(Method::POST, path, Some(Bytes::from(body)), idempotent)
+            .await
+    }
+
+    /// GETs `path` and decodes the answer (idempotent: retried under the whole policy).
+    pub(crate) async fn get_json<R: DeserializeOwned>(&self, path: &str) -> Result<R, Error> {
+        self.send(Method::GET, path, None, true).await
+    }
+
+    async fn send<R: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Bytes>,
+        idempotent: bool,
     ) -> Result<R, Error> {
         let url = self
             .inner
             .base_url
             .join(path)
             .map_err(|e| Error::config(format!("cannot join `{path}` to the base URL: {e}")))?;
-        let body =
-            serde_json::to_vec(body).map_err(|e| Error::invalid_input("payload", e.to_string()))?;
-        let response = self
-            .inner
-            .http
-            .post(url)
-            .body(body)
-            .send()
-            .await
-            .map_err(Error::from_reqwest)?;
+        let mut retries_done = 0;
+        loop {
+            let span = tracing::info_span!(
+                "usercom.request",
+                method = %method,
+                path,
+                attempt = retries_done + 1,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            let started = Instant::now();
+            let result = self
+                .attempt(method.clone(), url.clone(), body.clone())
+                .instrument(span.clone())
+                .await;
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            if let Some(status) = result.as_ref().err().and_then(Error::status) {
+                span.record("status", status);
+            }
+            let error = match result {
+                Ok((status, value)) => {
+                    span.record("status", status);
+                    return Ok(value);
+                }
+                Err(error) => error,
+            };
+            match self.inner.retry.delay(&error, idempotent, retries_done) {
+                Some(delay) => {
+                    span.in_scope(|| {
+                        tracing::info!(
+                            retry_in_ms = delay.as_millis() as u64,
+                            status = error.status(),
+                            "retrying a request the server did not process"
+                        )
+                    });
+                    tokio::time::sleep(delay).await;
+                    retries_done += 1;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    /// One attempt: send, read the capped body, decode a success.
+    async fn attempt<R: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Bytes>,
+    ) -> Result<(u16, R), Error> {
+        let mut request = self.inner.http.request(method, url);
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = request.send().await.map_err(Error::from_reqwest)?;
         let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::retry::parse_retry_after);
         let bytes = read_capped(response, self.inner.max_response_bytes).await?;
         if !(200..300).contains(&status) {
             return Err(Error::Api {
                 status,
                 body: String::from_utf8_lossy(&bytes).into_owned(),
+                retry_after,
             });
         }
-        decode(status, &bytes)
+        decode(status, &bytes).map(|value| (status, value))
     }
 }
 
@@ -245,6 +392,23 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<
         bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
+}
+
+/// What `update_or_create` answers.
+#[derive(serde::Deserialize)]
+struct UpsertAnswer {
+    created: bool,
+    id: u64,
+}
+
+/// The outcome of [`Client::upsert_user`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Upserted {
+    /// Whether the user was created (`false`: an existing user was updated).
+    pub created: bool,
+    /// The user as it is now.
+    pub user: User,
 }
 
 /// Decodes a success body, naming the JSON path where it failed.
@@ -285,6 +449,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     max_response_bytes: usize,
     api_version: ApiVersion,
+    retry: RetryPolicy,
 }
 
 impl Default for ClientBuilder {
@@ -297,6 +462,7 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             api_version: ApiVersion::V1,
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -311,6 +477,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("api_version", &self.api_version)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -358,6 +525,19 @@ impl ClientBuilder {
     /// The API version to speak (default [`ApiVersion::V1`], the seed's contract).
     pub fn api_version(mut self, version: ApiVersion) -> Self {
         self.api_version = version;
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::none`] turns
+    /// retries off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Shorthand for a retry policy with at most `n` retries (0: off).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.retry = self.retry.max_retries(n);
         self
     }
 
@@ -414,6 +594,7 @@ impl ClientBuilder {
                 connect_timeout: self.connect_timeout,
                 max_response_bytes: self.max_response_bytes,
                 api_version: self.api_version,
+                retry: self.retry,
             }),
         })
     }

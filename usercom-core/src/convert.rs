@@ -105,6 +105,28 @@ impl<T: IntoUserComUser + ?Sized> IntoUserComUser for Box<T> {
     }
 }
 
+/// A value that carries the application's `user_id`, so that User.com can match it to an
+/// existing user: what [`Client::upsert_user`](crate::Client::upsert_user) requires.
+///
+/// `#[derive(IntoUserComUser)]` implements it exactly when a field of the struct maps
+/// `#[usercom(user_id)]` (a `user_id` inside a flattened field does not count). A
+/// [`CreateUser`] built by hand implements it too; one whose `user_id` is `None` is refused at
+/// run time.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be upserted: it maps no `user_id`",
+    label = "upsert needs a `#[usercom(user_id)]` field",
+    note = "User.com matches upserts on your application's user id: add `#[usercom(user_id)]` to the field that holds it, or use `create_user`"
+)]
+pub trait MapsUserId: IntoUserComUser {}
+
+impl MapsUserId for CreateUser<'_> {}
+
+#[diagnostic::do_not_recommend]
+impl<T: MapsUserId + ?Sized> MapsUserId for &T {}
+
+#[diagnostic::do_not_recommend]
+impl<T: MapsUserId + ?Sized> MapsUserId for Box<T> {}
+
 /// Declares a value trait with its impls for references and `Option` (None: omit).
 macro_rules! value_trait {
     (

@@ -38,17 +38,19 @@ pub enum Error {
     },
 
     /// The server answered with a non-success status.
-    #[error("User.com answered {status}: {}", summarize(.body))]
+    #[error("User.com answered {status}: {}{}", summarize(.body), status_note(*.status))]
     Api {
         /// The HTTP status.
         status: u16,
         /// The response body, as received.
         body: String,
+        /// How long the server asked to wait before trying again (`Retry-After`), if it did.
+        retry_after: Option<std::time::Duration>,
     },
 
     /// The request did not complete: connection refused or reset, TLS, DNS, a body that
     /// could not be read.
-    #[error("could not reach User.com: {source}")]
+    #[error("{}", transport_message(source))]
     Transport {
         /// The underlying HTTP client error (it carries no credentials).
         #[source]
@@ -56,7 +58,7 @@ pub enum Error {
     },
 
     /// The request took longer than the configured timeout.
-    #[error("User.com did not answer within the timeout")]
+    #[error("User.com did not answer within the timeout{UNKNOWN_OUTCOME}")]
     Timeout {
         /// The underlying HTTP client error.
         #[source]
@@ -75,9 +77,10 @@ pub enum Error {
         received: u64,
     },
 
-    /// The user was created, but setting its custom attributes (the second request) failed.
-    /// The user exists: [`Error::created_user`] returns it. Do not create it again.
-    #[error("the user was created (id {}), but setting its custom attributes failed: {source}", user.id)]
+    /// The user was created (or upserted), but setting its custom attributes (the
+    /// set-multiple-attributes request) failed. The user exists: [`Error::created_user`]
+    /// returns it. Do not create it again.
+    #[error("the user was created (id {}), but the next step, setting its custom attributes, failed: {source}", user.id)]
     AttributesNotSet {
         /// The user as the create request returned it.
         user: Box<crate::User>,
@@ -85,8 +88,9 @@ pub enum Error {
         source: Box<Error>,
     },
 
-    /// The server answered success, but the body is not the documented JSON.
-    #[error("User.com answered {status} with a body that does not decode: at `{path}`: {message}")]
+    /// The server answered success, but the body is not the documented JSON. The request
+    /// itself succeeded (a user was created).
+    #[error("User.com answered {status} (success) with a body that does not decode: at `{path}`: {message}")]
     Decode {
         /// The HTTP status of the response.
         status: u16,
@@ -112,6 +116,38 @@ impl Error {
                 source.status().map(|s| s.as_u16())
             }
             Error::Config { .. } | Error::InvalidInput { .. } => None,
+        }
+    }
+
+    /// Whether sending the same request again is safe: the server certainly did not process
+    /// it (`429`, `503`, or a connection that could not be opened). The client already
+    /// retries these under its [`RetryPolicy`](crate::RetryPolicy); this says whether a
+    /// caller may too.
+    pub fn safe_to_retry(&self) -> bool {
+        match self {
+            Error::Api { status, .. } => matches!(status, 429 | 503),
+            Error::Transport { source } => source.is_connect(),
+            _ => false,
+        }
+    }
+
+    /// Whether the server may have processed the request although the call failed: a `500`,
+    /// `502` or `504`, a timeout, or a connection lost after the request was sent. After a
+    /// create, the user may exist: look it up before creating it again.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Api { status, .. } => matches!(status, 500 | 502 | 504),
+            Error::Timeout { .. } => true,
+            Error::Transport { source } => !source.is_connect(),
+            _ => false,
+        }
+    }
+
+    /// How long the server asked to wait before trying again (`Retry-After`), if it did.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::Api { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 
@@ -155,6 +191,25 @@ impl Error {
         } else {
             Error::Transport { source }
         }
+    }
+}
+
+const UNKNOWN_OUTCOME: &str =
+    " (the outcome is unknown: the server may have processed the request, so look before sending it again)";
+
+fn status_note(status: u16) -> &'static str {
+    match status {
+        500 | 502 | 504 => UNKNOWN_OUTCOME,
+        429 | 503 => " (not processed; safe to retry later)",
+        _ => "",
+    }
+}
+
+fn transport_message(source: &reqwest::Error) -> String {
+    if source.is_connect() {
+        format!("could not connect to User.com: {source} (nothing was sent; safe to retry)")
+    } else {
+        format!("the connection to User.com failed: {source}{UNKNOWN_OUTCOME}")
     }
 }
 
@@ -213,6 +268,7 @@ mod tests {
         let err = Error::Api {
             status: 400,
             body: r#"{"email": ["Enter a valid email address."]}"#.into(),
+            retry_after: None,
         };
         assert_eq!(
             err.to_string(),
@@ -222,6 +278,7 @@ mod tests {
         let err = Error::Api {
             status: 401,
             body: r#"{"detail": "Invalid token."}"#.into(),
+            retry_after: None,
         };
         assert_eq!(err.to_string(), "User.com answered 401: Invalid token.");
     }
@@ -232,10 +289,11 @@ mod tests {
         let err = Error::Api {
             status: 500,
             body: body.clone(),
+            retry_after: None,
         };
         let shown = err.to_string();
         assert!(shown.chars().count() < 400, "{}", shown.len());
-        assert!(shown.ends_with('…'));
+        assert!(shown.contains('…'));
         assert_eq!(err.body(), Some(body.as_str()));
     }
 
@@ -244,12 +302,17 @@ mod tests {
         let err = Error::Api {
             status: 502,
             body: "<html>Bad Gateway</html>".into(),
+            retry_after: None,
         };
-        assert!(err.to_string().ends_with("<html>Bad Gateway</html>"));
+        assert!(err.to_string().contains("<html>Bad Gateway</html>"));
+        assert!(err.to_string().contains("outcome is unknown"));
+        assert!(err.outcome_unknown() && !err.safe_to_retry());
         let err = Error::Api {
             status: 503,
             body: String::new(),
+            retry_after: None,
         };
-        assert!(err.to_string().ends_with("(empty body)"));
+        assert!(err.to_string().contains("(empty body)"));
+        assert!(err.safe_to_retry() && !err.outcome_unknown());
     }
 }

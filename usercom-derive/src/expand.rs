@@ -53,6 +53,16 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
         }
     }
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    // Upsert matches on user_id: only a struct that maps it may be upserted.
+    let maps_user_id = input.fields.iter().any(|field| {
+        matches!(&field.attrs.mapping, Some(Mapping::Standard { name, .. }) if name == "user_id")
+    });
+    let maps_user_id = maps_user_id.then(|| {
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics #krate::MapsUserId for #ident #ty_generics #where_clause {}
+        }
+    });
 
     quote! {
         const _: () = {
@@ -66,6 +76,7 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
                     #krate::__private::Result::Ok(())
                 }
             }
+            #maps_user_id
         };
     }
 }

@@ -1,5 +1,5 @@
-//! After an error, a stub impl, so that the user's uses of the trait do not add follow-on
-//! errors to the real ones.
+//! After an error, stub impls, so that the user's uses of the traits (`create_user`,
+//! `upsert_user`) do not add follow-on errors to the real ones.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -19,6 +19,8 @@ pub(crate) fn expand(input: &DeriveInput, krate: &TokenStream) -> TokenStream {
                     ::core::unreachable!("the derive reported an error at compile time")
                 }
             }
+            #[automatically_derived]
+            impl #impl_generics #krate::MapsUserId for #ident #ty_generics #where_clause {}
         };
     }
 }

@@ -1,0 +1,153 @@
+//! Upsert by user_id: idempotent, retried more widely than create, re-runnable imports.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde_json::json;
+use usercom::{ApiVersion, Client, CreateUser, Error, IntoUserComUser, RetryPolicy};
+use usercom_mock::{Fault, MockServer};
+
+#[derive(IntoUserComUser)]
+struct Account {
+    #[usercom(user_id)]
+    id: u64,
+    #[usercom(email)]
+    email: String,
+    #[usercom(city)]
+    city: Option<&'static str>,
+    #[usercom(attribute = "plan")]
+    plan: &'static str,
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(&server.base_url())
+        .api_key(server.api_key())
+        .timeout(Duration::from_millis(800))
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(5)))
+        .build()
+        .unwrap()
+}
+
+fn account(id: u64, city: Option<&'static str>) -> Account {
+    Account {
+        id,
+        email: format!("acct{id}@example.org"),
+        city,
+        plan: "pro",
+    }
+}
+
+#[tokio::test]
+async fn creates_then_updates_the_same_user() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    let first = client.upsert_user(&account(7, None)).await.unwrap();
+    assert!(first.created);
+    assert_eq!(first.user.email.as_deref(), Some("acct7@example.org"));
+    assert_eq!(first.user.attribute("plan"), Some(&json!("pro")));
+
+    let second = client.upsert_user(&account(7, Some("Oslo"))).await.unwrap();
+    assert!(!second.created);
+    assert_eq!(second.user.id, first.user.id);
+    assert_eq!(second.user.city.as_deref(), Some("Oslo"));
+    assert_eq!(server.user_count(), 1);
+
+    // update_or_create, then GET users/<id>/, then set_multiple_attributes.
+    let paths: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    let id = first.user.id;
+    assert_eq!(
+        &paths[..3],
+        [
+            "POST /api/public/users/update_or_create/".to_owned(),
+            format!("GET /api/public/users/{id}/"),
+            format!("POST /api/public/users/{id}/set_multiple_attributes/"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn v2_matches_on_custom_id() {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .base_url(&server.base_url())
+        .api_key(server.api_key())
+        .api_version(ApiVersion::V2)
+        .build()
+        .unwrap();
+    client.upsert_user(&account(9, None)).await.unwrap();
+    let again = client.upsert_user(&account(9, None)).await.unwrap();
+    assert!(!again.created);
+    assert_eq!(server.requests()[0].json().unwrap()["custom_id"], "9");
+    assert_eq!(server.user_count(), 1);
+}
+
+#[tokio::test]
+async fn a_missing_user_id_at_run_time_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    let err = client(&server)
+        .upsert_user(&CreateUser::new().email("no-id@example.org"))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::InvalidInput { attribute, .. } => assert_eq!(attribute, "user_id"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.request_count(), 0);
+
+    #[derive(IntoUserComUser)]
+    struct Maybe {
+        #[usercom(user_id)]
+        id: Option<String>,
+    }
+    let err = client(&server)
+        .upsert_user(&Maybe { id: None })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }));
+    assert_eq!(server.request_count(), 0);
+}
+
+#[tokio::test]
+async fn unknown_outcomes_are_retried_because_upsert_is_idempotent() {
+    for fault in [
+        Fault::status(500).after_processing(),
+        Fault::status(502),
+        Fault::status(504).after_processing(),
+        Fault::DropAfterProcessing,
+        Fault::ResetMidBody,
+        Fault::Delay(Duration::from_secs(2)),
+    ] {
+        let server = MockServer::start().await;
+        server.push_fault(fault.clone());
+        let upserted = client(&server).upsert_user(&account(1, None)).await;
+        let upserted = upserted.unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+        assert_eq!(upserted.user.email.as_deref(), Some("acct1@example.org"));
+        assert_eq!(server.user_count(), 1, "{fault:?}: never a duplicate");
+    }
+}
+
+#[tokio::test]
+async fn running_the_same_import_twice_leaves_one_user_per_row() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    let rows = || (0..200u64).map(|i| account(i, None));
+
+    let mut created = 0;
+    let mut outcomes = client.upsert_users(rows(), 16);
+    while let Some((_, result)) = outcomes.next().await {
+        created += usize::from(result.unwrap().created);
+    }
+    assert_eq!(created, 200);
+
+    // Faults on the second run are retried; nothing is duplicated.
+    server.fail_next(5, 502);
+    let second: Vec<_> = client.upsert_users(rows(), 16).collect().await;
+    assert_eq!(second.len(), 200);
+    assert!(second.iter().all(|(_, r)| matches!(r, Ok(u) if !u.created)));
+    assert_eq!(server.user_count(), 200);
+}

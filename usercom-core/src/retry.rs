@@ -1,0 +1,223 @@
+//! When a failed request is tried again, and after how long.
+
+use std::time::Duration;
+
+use crate::Error;
+
+/// How the client retries requests that failed without effect.
+///
+/// Creating a user is not idempotent, so a create is retried only when the server certainly
+/// did not process it: a `429` or `503` answer, or a connection that could not be opened.
+/// A `500`, `502` or `504`, a timeout, or a connection lost after the request was sent leave
+/// the outcome unknown (the user may exist) and are returned, never retried into a duplicate.
+///
+/// The wait before retry *n* is drawn at random between zero and
+/// `min(max_backoff, initial_backoff × 2ⁿ⁻¹)` ("full jitter"), and is never shorter than the
+/// server's `Retry-After`. When `Retry-After` asks for more than `max_backoff`, the client
+/// does not wait: it returns the error, whose [`Error::retry_after`] says how long to wait.
+///
+/// ```
+/// use std::time::Duration;
+/// use usercom_core::{Client, RetryPolicy};
+/// let client = Client::builder()
+///     .subdomain("my-app")
+///     .api_key(&"k".repeat(64))
+///     .retry_policy(RetryPolicy::default().max_retries(5).max_backoff(Duration::from_secs(20)))
+///     .build()?;
+/// # Ok::<(), usercom_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+}
+
+/// Default number of retries.
+pub const DEFAULT_MAX_RETRIES: u32 = 3;
+/// Default longest wait before the first retry.
+pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(250);
+/// Default cap on any wait, `Retry-After` included.
+pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+impl Default for RetryPolicy {
+    /// [`DEFAULT_MAX_RETRIES`] retries, waits from [`DEFAULT_INITIAL_BACKOFF`] up to
+    /// [`DEFAULT_MAX_BACKOFF`].
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: DEFAULT_MAX_RETRIES,
+            initial_backoff: DEFAULT_INITIAL_BACKOFF,
+            max_backoff: DEFAULT_MAX_BACKOFF,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all: every error is returned at once.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// At most `n` retries after the first attempt (0 turns retries off).
+    #[must_use]
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+
+    /// The longest wait before the first retry; it doubles with each retry.
+    #[must_use]
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The cap on any wait, `Retry-After` included.
+    #[must_use]
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// How many retries are allowed.
+    pub fn retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The wait before retrying after `error`, or `None` when it must not be retried.
+    /// `retries_done` counts the retries already made; `idempotent` says whether sending the
+    /// request twice is harmless.
+    pub(crate) fn delay(
+        &self,
+        error: &Error,
+        idempotent: bool,
+        retries_done: u32,
+    ) -> Option<Duration> {
+        if retries_done >= self.max_retries {
+            return None;
+        }
+        let retryable = error.safe_to_retry() || (idempotent && error.outcome_unknown());
+        if !retryable {
+            return None;
+        }
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(retries_done))
+            .min(self.max_backoff);
+        let backoff = ceiling.mul_f64(fastrand::f64());
+        match error.retry_after() {
+            Some(wait) if wait > self.max_backoff => None,
+            Some(wait) => Some(backoff.max(wait)),
+            None => Some(backoff),
+        }
+    }
+}
+
+/// Parses a `Retry-After` value: delay seconds, or an HTTP date (a date in the past means
+/// no wait).
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, retry_after: Option<Duration>) -> Error {
+        Error::Api {
+            status,
+            body: String::new(),
+            retry_after,
+        }
+    }
+
+    #[test]
+    fn only_errors_without_effect_are_retried_for_create() {
+        let policy = RetryPolicy::default();
+        for status in [429, 503] {
+            assert!(
+                policy.delay(&api(status, None), false, 0).is_some(),
+                "{status}"
+            );
+        }
+        for status in [400, 401, 404, 500, 502, 504] {
+            assert!(
+                policy.delay(&api(status, None), false, 0).is_none(),
+                "{status}"
+            );
+        }
+        // Idempotent requests may retry the unknown outcomes too, but never client errors.
+        for status in [500, 502, 504] {
+            assert!(
+                policy.delay(&api(status, None), true, 0).is_some(),
+                "{status}"
+            );
+        }
+        assert!(policy.delay(&api(400, None), true, 0).is_none());
+    }
+
+    #[test]
+    fn backoff_is_capped_jittered_and_bounded_in_count() {
+        let policy = RetryPolicy::default()
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_millis(300))
+            .max_retries(4);
+        for retries_done in 0..4 {
+            for _ in 0..200 {
+                let delay = policy.delay(&api(503, None), false, retries_done).unwrap();
+                let ceiling = Duration::from_millis(100 * 2u64.pow(retries_done))
+                    .min(Duration::from_millis(300));
+                assert!(delay <= ceiling, "{delay:?} > {ceiling:?}");
+            }
+        }
+        assert!(policy.delay(&api(503, None), false, 4).is_none());
+        assert!(RetryPolicy::none()
+            .delay(&api(503, None), false, 0)
+            .is_none());
+    }
+
+    #[test]
+    fn retry_after_is_a_floor_up_to_the_cap() {
+        let policy = RetryPolicy::default().max_backoff(Duration::from_secs(5));
+        for _ in 0..100 {
+            let delay = policy
+                .delay(&api(429, Some(Duration::from_secs(2))), false, 0)
+                .unwrap();
+            assert!(delay >= Duration::from_secs(2));
+        }
+        assert!(policy
+            .delay(&api(429, Some(Duration::from_secs(6))), false, 0)
+            .is_none());
+    }
+
+    #[test]
+    fn retry_after_parses_seconds_and_http_dates() {
+        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO),
+            "a past date means no wait"
+        );
+        let future =
+            httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(120));
+        let wait = parse_retry_after(&future).unwrap();
+        assert!(
+            wait > Duration::from_secs(100) && wait <= Duration::from_secs(120),
+            "{wait:?}"
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("-3"), None);
+    }
+}
