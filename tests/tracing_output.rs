@@ -1,0 +1,115 @@
+//! Tracing output: one span per request with its fields, never the API key, payload contents
+//! only at `trace` level.
+//!
+//! Its own test binary: `tracing` caches per-callsite interest process-wide, so tests running
+//! in parallel without a subscriber would hide events from this one.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use usercom::{Client, CreateUser, Error};
+use usercom_mock::{Fault, MockServer};
+
+/// A `tracing` writer that keeps everything written to it.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+async fn exercise(server: &MockServer) -> Vec<Error> {
+    let client = Client::builder()
+        .base_url(&server.base_url())
+        .api_key(server.api_key())
+        .timeout(Duration::from_millis(300))
+        .retry_policy(usercom::RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let payload = CreateUser::new()
+        .email("secret-payload@example.org")
+        .attribute("plan", "pro");
+    let mut errors = Vec::new();
+    client.create_user(&payload).await.unwrap();
+    for fault in [
+        Fault::status(401).with_body(r#"{"detail": "Invalid token."}"#),
+        Fault::status(503),
+        Fault::status(500),
+        Fault::HtmlBody,
+        Fault::ResetMidBody,
+        Fault::Delay(Duration::from_secs(1)),
+    ] {
+        server.clear_faults();
+        server.push_fault(fault);
+        if let Err(err) = client.create_user(&payload).await {
+            errors.push(err);
+        }
+    }
+    errors.push(
+        client
+            .create_user(&CreateUser::new().email("bad"))
+            .await
+            .unwrap_err(),
+    );
+    errors
+}
+
+#[test]
+fn the_key_never_appears_in_tracing_output_and_payloads_only_at_trace_level() {
+    for (level, payload_visible) in [
+        (tracing::Level::TRACE, true),
+        (tracing::Level::DEBUG, false),
+        (tracing::Level::INFO, false),
+    ] {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .finish();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let (errors, key) = tracing::subscriber::with_default(subscriber, || {
+            runtime.block_on(async {
+                let server = MockServer::start().await;
+                let errors = exercise(&server).await;
+                (errors, server.api_key().to_owned())
+            })
+        });
+        let output = captured.text();
+        assert!(
+            !output.contains(&key),
+            "{level}: the key leaked into tracing output"
+        );
+        assert!(output.contains("usercom.request"), "{level}: {output}");
+        assert!(output.contains("attempt="), "{level}: {output}");
+        assert!(output.contains("status=201"), "{level}: {output}");
+        assert_eq!(
+            output.contains("secret-payload@example.org"),
+            payload_visible,
+            "{level}"
+        );
+        assert!(errors.len() >= 6);
+        for err in &errors {
+            assert!(!err.to_string().contains(&key), "{err}");
+            assert!(!format!("{err:?}").contains(&key), "{err:?}");
+        }
+    }
+}
