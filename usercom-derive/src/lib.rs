@@ -15,6 +15,7 @@ mod attr;
 mod ctxt;
 mod expand;
 mod fallback;
+mod pipeline;
 mod table;
 mod valid;
 
@@ -27,25 +28,7 @@ use syn::{parse_macro_input, DeriveInput};
 #[proc_macro_derive(IntoUserComUser, attributes(usercom))]
 pub fn derive_into_user_com_user(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    derive(&input).into()
-}
-
-/// The whole pipeline, on proc-macro2 types (so tests can call it).
-fn derive(node: &DeriveInput) -> proc_macro2::TokenStream {
-    let mut cx = ctxt::Ctxt::default();
-    let input = ast::Input::from_syn(&mut cx, node);
-    if let Some(input) = &input {
-        valid::check(&mut cx, input);
-    }
-    match (cx.finish(), input) {
-        (None, Some(input)) => expand::expand(&input),
-        (error, input) => {
-            let krate = expand::crate_path(input.as_ref().and_then(|i| i.attrs.krate.as_ref()));
-            let mut tokens = error.map(|e| e.to_compile_error()).unwrap_or_default();
-            tokens.extend(fallback::expand(node, &krate));
-            tokens
-        }
-    }
+    pipeline::derive(&input).into()
 }
 
 /// Expansion snapshots: what the derive generates for representative structs, formatted, so
@@ -54,7 +37,7 @@ fn derive(node: &DeriveInput) -> proc_macro2::TokenStream {
 #[cfg(test)]
 mod tests {
     fn expand(input: syn::DeriveInput) -> String {
-        let tokens = super::derive(&input);
+        let tokens = super::pipeline::derive(&input);
         let file: syn::File = syn::parse2(tokens).expect("the expansion parses as items");
         prettyplease::unparse(&file)
     }
@@ -105,5 +88,59 @@ mod tests {
                 town: String,
             }
         }));
+    }
+}
+
+/// The fuzz corpus and seeds (`fuzz/corpus/derive_input`) replayed through the same function
+/// as the fuzz target, on stable: CI cannot run the fuzzer, but it runs every input it found.
+#[cfg(test)]
+mod fuzz_replay {
+    use std::path::Path;
+
+    /// The body of the `derive_input` fuzz target.
+    fn check(data: &[u8]) {
+        let Ok(text) = std::str::from_utf8(data) else {
+            return;
+        };
+        let Ok(input) = syn::parse_str::<syn::DeriveInput>(text) else {
+            return;
+        };
+        let output = super::pipeline::derive(&input);
+        syn::parse2::<syn::File>(output).expect("the derive's output is valid items");
+    }
+
+    #[test]
+    fn corpus_and_seeds_never_panic() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/derive_input");
+        let mut replayed = 0;
+        for entry in std::fs::read_dir(&dir).expect("the corpus is in the repository") {
+            let path = entry.unwrap().path();
+            let data = std::fs::read(&path).unwrap();
+            let outcome = std::panic::catch_unwind(|| check(&data));
+            assert!(outcome.is_ok(), "{} panicked", path.display());
+            replayed += 1;
+        }
+        assert!(replayed >= 50, "only {replayed} inputs");
+    }
+
+    #[test]
+    fn hostile_inputs_are_errors_not_panics() {
+        for text in [
+            "struct S { #[usercom(with = )] a: u8 }",
+            "struct S { #[usercom(attribute = \"\\u{0}\")] a: u8 }",
+            "struct S { #[usercom(attribute = b\"x\")] a: u8 }",
+            "struct S { #[usercom(::email)] a: u8 }",
+            "struct S { #[usercom(email(x))] a: u8 }",
+            "struct S { #[usercom(email, with = a::b::<u8>, with = c)] a: u8 }",
+            "#[usercom(crate = 5)] struct S { #[usercom(email)] a: u8 }",
+            "#[usercom(crate = \"not a path\")] struct S { #[usercom(email)] a: u8 }",
+            "#[usercom] #[usercom()] struct S<'a, T: 'a> where T: ?Sized { #[usercom()] a: &'a T }",
+            "struct S { #[usercom(flatten = 1, flatten)] a: u8, #[usercom(attribute = \"x\", attribute = \"y\")] b: u8 }",
+            "enum E {}",
+            "union U { a: u8 }",
+            "struct S();",
+        ] {
+            check(text.as_bytes());
+        }
     }
 }

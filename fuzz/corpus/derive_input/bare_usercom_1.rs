@@ -1,0 +1,7 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(email)]
+    email: String,
+    #[usercom]
+    plan: String,
+}

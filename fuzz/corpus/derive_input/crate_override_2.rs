@@ -1,0 +1,6 @@
+#[derive(usercom::IntoUserComUser)]
+#[usercom(crate = "::usercom")]
+struct ByString {
+    #[usercom(email)]
+    email: String,
+}

@@ -1,0 +1,4 @@
+#[derive(usercom::IntoUserComUser)]
+enum Customer {
+    Person { email: String },
+}

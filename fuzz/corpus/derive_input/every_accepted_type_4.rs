@@ -1,0 +1,7 @@
+#[derive(IntoUserComUser)]
+struct Integers {
+    #[usercom(score)]
+    a: i8,
+    #[usercom(assigned_to)]
+    b: u128,
+}

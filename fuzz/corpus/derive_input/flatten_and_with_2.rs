@@ -1,0 +1,7 @@
+#[derive(IntoUserComUser)]
+struct Names {
+    #[usercom(first_name)]
+    first: String,
+    #[usercom(flatten)]
+    address: Option<Box<Address>>,
+}

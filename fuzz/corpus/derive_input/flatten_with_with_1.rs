@@ -1,0 +1,5 @@
+#[derive(usercom::IntoUserComUser)]
+struct Address {
+    #[usercom(city)]
+    city: String,
+}

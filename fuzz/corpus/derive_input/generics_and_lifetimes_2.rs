@@ -1,0 +1,7 @@
+#[derive(IntoUserComUser)]
+struct Wrapper<Inner> {
+    #[usercom(flatten)]
+    inner: Inner,
+    #[usercom(score)]
+    score: i32,
+}

@@ -1,0 +1,5 @@
+#[derive(IntoUserComUser)]
+struct Leaf {
+    #[usercom(email)]
+    email: String,
+}

@@ -1,0 +1,5 @@
+#[derive(IntoUserComUser)]
+struct Customer {
+    #[usercom(emial)]
+    email: String,
+}

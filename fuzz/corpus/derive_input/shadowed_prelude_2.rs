@@ -1,0 +1,5 @@
+#[derive(usercom::IntoUserComUser)]
+pub struct Inner {
+    #[usercom(city)]
+    pub city: &'static str,
+}

@@ -1,0 +1,6 @@
+#[derive(usercom::IntoUserComUser)]
+#[usercom(email)]
+struct Customer {
+    #[usercom(first_name)]
+    name: String,
+}

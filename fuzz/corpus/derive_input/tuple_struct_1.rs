@@ -1,0 +1,2 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer(#[usercom(email)] String);

@@ -1,0 +1,6 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(email)]
+    #[usercom(attribute = "contact")]
+    email: String,
+}

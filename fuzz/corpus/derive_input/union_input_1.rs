@@ -1,0 +1,5 @@
+#[derive(usercom::IntoUserComUser)]
+union Customer {
+    id: u32,
+    score: i32,
+}

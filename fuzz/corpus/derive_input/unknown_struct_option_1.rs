@@ -1,0 +1,6 @@
+#[derive(usercom::IntoUserComUser)]
+#[usercom(crat = usercom)]
+struct Customer {
+    #[usercom(email)]
+    email: String,
+}

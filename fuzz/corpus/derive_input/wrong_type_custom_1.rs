@@ -1,0 +1,5 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(attribute = "avatar")]
+    avatar: Vec<u8>,
+}

@@ -1,0 +1,5 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(assigned_to)]
+    agent: Option<String>,
+}

@@ -1,0 +1,5 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(score)]
+    points: String,
+}

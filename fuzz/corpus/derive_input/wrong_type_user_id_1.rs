@@ -1,0 +1,5 @@
+#[derive(usercom::IntoUserComUser)]
+struct Customer {
+    #[usercom(user_id)]
+    id: f64,
+}

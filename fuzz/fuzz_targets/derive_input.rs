@@ -1,0 +1,30 @@
+//! Any token stream as the input of `#[derive(IntoUserComUser)]`: the derive answers with
+//! code or compile errors, never panics, and what it answers is valid Rust tokens.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+// The derive's own modules, compiled here as they are in the proc-macro crate.
+#[path = "../../usercom-derive/src/ast.rs"]
+mod ast;
+#[path = "../../usercom-derive/src/attr.rs"]
+mod attr;
+#[path = "../../usercom-derive/src/ctxt.rs"]
+mod ctxt;
+#[path = "../../usercom-derive/src/expand.rs"]
+mod expand;
+#[path = "../../usercom-derive/src/fallback.rs"]
+mod fallback;
+#[path = "../../usercom-derive/src/pipeline.rs"]
+mod pipeline;
+#[path = "../../usercom-derive/src/table.rs"]
+mod table;
+#[path = "../../usercom-derive/src/valid.rs"]
+mod valid;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(input) = syn::parse_str::<syn::DeriveInput>(text) else { return };
+    let output = pipeline::derive(&input);
+    syn::parse2::<syn::File>(output).expect("the derive's output is valid items");
+});
