@@ -64,10 +64,11 @@ macro_rules! create_user {
                 serializer: S,
                 version: ApiVersion,
             ) -> Result<S::Ok, S::Error> {
+                let v2 = version == ApiVersion::V2;
                 let mut map = serializer.serialize_map(None)?;
                 $(
                     if let Some(value) = &self.$field {
-                        map.serialize_entry(version.wire_name(stringify!($field)), value)?;
+                        map.serialize_entry(create_user!(@wire v2 $field), value)?;
                     }
                 )+
                 map.end()
@@ -126,6 +127,10 @@ macro_rules! create_user {
             }
         }
     };
+    // The wire name of a field, decided per field at compile time (see `ApiVersion`).
+    (@wire $v2:ident user_id) => { if $v2 { "custom_id" } else { "user_id" } };
+    (@wire $v2:ident company_id) => { if $v2 { "company_custom_id" } else { "company_id" } };
+    (@wire $v2:ident $field:ident) => { stringify!($field) };
     (@ty text $a:lifetime) => { Cow<$a, str> };
     (@ty integer $a:lifetime) => { i64 };
     (@ty bool $a:lifetime) => { bool };
