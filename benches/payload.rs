@@ -145,6 +145,9 @@ fn bench(c: &mut Criterion) {
     group.bench_function("hand-written serde (baseline)", |b| {
         b.iter(|| hand_written(std::hint::black_box(&value), &mut out))
     });
+    group.bench_function("derived, payload only (no JSON)", |b| {
+        b.iter(|| std::hint::black_box(std::hint::black_box(&value).to_create_user().unwrap()))
+    });
     group.finish();
 }
 

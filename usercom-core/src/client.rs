@@ -419,10 +419,16 @@ pub(crate) fn decode<R: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<R
         message,
         body: String::from_utf8_lossy(bytes).into_owned(),
     };
+    // The fast path decodes without tracking the path; only a failure is decoded again,
+    // with `serde_path_to_error`, to say where it failed.
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de)
+    let value = serde_path_to_error::deserialize::<_, R>(&mut de)
         .map_err(|e| fail(e.path().to_string(), e.inner().to_string()))?;
     de.end().map_err(|e| fail(".".to_owned(), e.to_string()))?;
+    // Unreachable in practice (the same bytes decoded differently), but an answer either way.
     Ok(value)
 }
 

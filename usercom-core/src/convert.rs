@@ -377,6 +377,7 @@ pub mod __private {
         text.map(|t| Cow::Owned(t.into_owned()))
     }
 
+    #[inline]
     pub fn integer(
         attribute: &'static str,
         value: Option<Result<i64, OutOfRange>>,
@@ -390,6 +391,7 @@ pub mod __private {
     }
 
     /// Adds a custom attribute, unless the value is `None`.
+    #[inline]
     pub fn custom<'a>(
         user: &mut CreateUser<'a>,
         name: &'static str,
@@ -419,6 +421,7 @@ pub mod __private {
 
     /// Sets a standard attribute the struct maps, refusing to overwrite one set before
     /// (by a flattened field).
+    #[inline]
     pub fn set<T>(
         slot: &mut Option<T>,
         attribute: &'static str,

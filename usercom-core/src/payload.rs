@@ -241,11 +241,13 @@ impl ApiVersion {
 impl<'a> CreateUser<'a> {
     /// The body of `POST /users/` in `version`: the standard attributes that are set, under
     /// that version's wire names.
+    #[inline]
     pub fn body(&self, version: ApiVersion) -> CreateUserBody<'_, 'a> {
         CreateUserBody(self, version)
     }
 
     /// An empty payload.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
