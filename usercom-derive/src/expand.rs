@@ -98,13 +98,24 @@ fn family_trait(krate: &TokenStream, family: Family, name: &Ident) -> (TokenStre
     )
 }
 
+/// `ty` as it may stand in `<... as Trait>` and before `:` in a where clause: a trait
+/// object's `+` would otherwise be read as part of the surrounding syntax. (Such a field type
+/// is an error of its own, which rustc reports; the expansion must still be valid Rust.)
+fn ty_tokens(ty: &Type) -> TokenStream {
+    match ty {
+        Type::TraitObject(_) | Type::ImplTrait(_) => quote!((#ty)),
+        _ => quote!(#ty),
+    }
+}
+
 fn field_statement(krate: &TokenStream, field: &Field, mapping: &Mapping) -> TokenStream {
     let member = field.ident;
-    let ty = field.ty;
+    let ty = &ty_tokens(field.ty);
+    let span = field.ty.span();
     // Without `with`, the field's type is checked and the error lands on it; with `with`,
     // the function's return type is checked and the error lands on the function's path.
     let value = |trait_path: TokenStream, method: &Ident| match &field.attrs.with {
-        None => quote_spanned! {ty.span()=>
+        None => quote_spanned! {span=>
             <#ty as #trait_path>::#method(&self.#member)
         },
         Some((_, with)) => quote_spanned! {with.span()=>
@@ -143,7 +154,7 @@ fn field_statement(krate: &TokenStream, field: &Field, mapping: &Mapping) -> Tok
             };
             quote!(#krate::__private::#add(__user, #name, #value)?;)
         }
-        Mapping::Flatten { .. } => quote_spanned! {ty.span()=>
+        Mapping::Flatten { .. } => quote_spanned! {span=>
             __user.merge(<#ty as #krate::IntoUserComUser>::to_create_user(&self.#member)?)?;
         },
     };
@@ -155,6 +166,7 @@ fn field_statement(krate: &TokenStream, field: &Field, mapping: &Mapping) -> Tok
 
 /// The where-clause predicate a generic field needs.
 fn bound(krate: &TokenStream, ty: &Type, mapping: &Mapping) -> WherePredicate {
+    let ty = ty_tokens(ty);
     match mapping {
         Mapping::Standard { name, family } => {
             let (trait_path, _) = family_trait(krate, *family, name);

@@ -1,7 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-struct Customer {
-    #[usercom(email)]
-    email: String,
-    #[usercom(attribute)]
-    plan: String,
-}

@@ -1,6 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-#[usercom(crate = reexports::renamed)]
-struct ByPath {
-    #[usercom(email)]
-    email: String,
-}

@@ -1,6 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-#[usercom(crate = "::usercom")]
-struct ByString {
-    #[usercom(email)]
-    email: String,
-}

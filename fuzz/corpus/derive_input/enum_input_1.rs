@@ -1,4 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-enum Customer {
-    Person { email: String },
-}

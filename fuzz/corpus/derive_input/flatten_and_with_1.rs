@@ -1,7 +1,0 @@
-#[derive(IntoUserComUser)]
-struct Address {
-    #[usercom(city)]
-    city: String,
-    #[usercom(attribute = "street")]
-    street: String,
-}

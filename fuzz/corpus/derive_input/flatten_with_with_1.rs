@@ -1,5 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-struct Address {
-    #[usercom(city)]
-    city: String,
-}

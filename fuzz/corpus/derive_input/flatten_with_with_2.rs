@@ -1,5 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-struct Customer {
-    #[usercom(flatten, with = f)]
-    address: Address,
-}

@@ -1,5 +1,0 @@
-#[derive(IntoUserComUser)]
-struct Leaf {
-    #[usercom(email)]
-    email: String,
-}

@@ -1,5 +1,0 @@
-#[derive(IntoUserComUser)]
-struct Customer {
-    #[usercom(emial)]
-    email: String,
-}

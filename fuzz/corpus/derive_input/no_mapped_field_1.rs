@@ -1,5 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-struct Customer {
-    email: String,
-    password_hash: String,
-}

@@ -1,5 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-pub struct Inner {
-    #[usercom(city)]
-    pub city: &'static str,
-}

@@ -1,6 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-#[usercom(email)]
-struct Customer {
-    #[usercom(first_name)]
-    name: String,
-}

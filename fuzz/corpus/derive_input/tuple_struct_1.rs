@@ -1,2 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-struct Customer(#[usercom(email)] String);

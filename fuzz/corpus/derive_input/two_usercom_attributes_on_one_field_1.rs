@@ -1,6 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-struct Customer {
-    #[usercom(email)]
-    #[usercom(attribute = "contact")]
-    email: String,
-}

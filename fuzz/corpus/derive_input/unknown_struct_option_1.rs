@@ -1,6 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-#[usercom(crat = usercom)]
-struct Customer {
-    #[usercom(email)]
-    email: String,
-}

@@ -1,5 +1,0 @@
-#[derive(IntoUserComUser)]
-struct Customer {
-    #[usercom(email)]
-    email: String,
-}

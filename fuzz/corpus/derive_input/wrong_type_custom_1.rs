@@ -1,5 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-struct Customer {
-    #[usercom(attribute = "avatar")]
-    avatar: Vec<u8>,
-}

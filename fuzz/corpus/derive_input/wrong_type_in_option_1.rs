@@ -1,5 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-struct Customer {
-    #[usercom(assigned_to)]
-    agent: Option<String>,
-}

@@ -1,5 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-struct Customer {
-    #[usercom(email)]
-    email: i32,
-}

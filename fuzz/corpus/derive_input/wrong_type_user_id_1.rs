@@ -1,5 +1,0 @@
-#[derive(usercom::IntoUserComUser)]
-struct Customer {
-    #[usercom(user_id)]
-    id: f64,
-}
