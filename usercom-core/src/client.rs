@@ -202,7 +202,7 @@ impl Client {
     /// use futures_util::StreamExt;
     /// use usercom_core::CreateUser;
     /// let emails = ["a@example.org", "b@example.org", "c@example.org"];
-    /// let inputs = emails.iter().map(|e| CreateUser::new().email(*e));
+    /// let inputs = emails.into_iter().map(|e| CreateUser::new().email(e));
     /// let mut outcomes = client.create_users(inputs, 8);
     /// while let Some((index, result)) = outcomes.next().await {
     ///     match result {

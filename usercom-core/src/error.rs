@@ -287,7 +287,7 @@ mod tests {
     fn long_messages_are_bounded_in_display_but_kept_in_full() {
         let body = "x".repeat(10_000);
         let err = Error::Api {
-            status: 500,
+            status: 400,
             body: body.clone(),
             retry_after: None,
         };

@@ -1,8 +1,10 @@
 //! Parses `#[usercom(...)]` on the struct and on its fields.
 
 use proc_macro2::Span;
+use proc_macro2::TokenStream;
 use syn::meta::ParseNestedMeta;
-use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Meta, Path, Token};
+use syn::parse::{ParseStream, Parser};
+use syn::{Attribute, Ident, LitStr, Meta, Path, Token};
 
 use crate::ctxt::Ctxt;
 use crate::table::{self, Family};
@@ -71,9 +73,44 @@ fn usercom_lists<'a>(cx: &mut Ctxt, attrs: &'a [Attribute]) -> Vec<&'a Attribute
 /// Consumes `= value` after a keyword that takes none, so parsing can go on.
 fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
-        meta.value()?.parse::<Expr>()?;
+        rest_of_value(meta.value()?)?;
     }
     Ok(())
+}
+
+/// The tokens of a value up to the next `,`, consumed one token tree at a time. Values are
+/// read with flat grammars (string literals, `a::b` paths) and this, never with syn's
+/// recursive expression parser, so no input can exhaust the compiler's stack.
+fn rest_of_value(input: ParseStream) -> syn::Result<TokenStream> {
+    let mut tokens = TokenStream::new();
+    while !input.is_empty() && !input.peek(Token![,]) {
+        tokens.extend([input.parse::<proc_macro2::TokenTree>()?]);
+    }
+    Ok(tokens)
+}
+
+/// A string literal value, or the tokens that stand where it should.
+fn lit_str_value(input: ParseStream) -> syn::Result<Result<LitStr, TokenStream>> {
+    if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        if input.is_empty() || input.peek(Token![,]) {
+            return Ok(Ok(lit));
+        }
+        let mut tokens = quote::ToTokens::into_token_stream(lit);
+        tokens.extend(rest_of_value(input)?);
+        return Ok(Err(tokens));
+    }
+    rest_of_value(input).map(Err)
+}
+
+/// A path value without generic arguments (`a::b::c`, `::a`), or the tokens that stand
+/// where it should.
+fn path_value(input: ParseStream) -> syn::Result<Result<Path, TokenStream>> {
+    let fork = input.fork();
+    if fork.call(Path::parse_mod_style).is_ok() && (fork.is_empty() || fork.peek(Token![,])) {
+        return input.call(Path::parse_mod_style).map(Ok);
+    }
+    rest_of_value(input).map(Err)
 }
 
 pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
@@ -99,7 +136,7 @@ pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                         );
                         return Ok(());
                     }
-                    if let Some(name) = parse_custom_name(cx, meta.value()?.parse::<Expr>()?) {
+                    if let Some(name) = parse_custom_name(cx, lit_str_value(meta.value()?)?) {
                         set_mapping(cx, &mut out, Mapping::Custom { name });
                     }
                     Ok(())
@@ -169,14 +206,16 @@ fn parse_with(
         );
         return Ok(());
     }
-    let value = meta.value()?.parse::<Expr>()?;
-    let Expr::Path(path) = value else {
-        cx.error_spanned_by(
-            &value,
-            "`with` takes the path of a function, unquoted, e.g. `with = my_module::to_text`; \
+    let path = match path_value(meta.value()?)? {
+        Ok(path) => path,
+        Err(value) => {
+            cx.error_spanned_by(
+                value,
+                "`with` takes the path of a function, unquoted, e.g. `with = my_module::to_text`; \
              the function takes a reference to the field and returns a type the attribute accepts",
-        );
-        return Ok(());
+            );
+            return Ok(());
+        }
     };
     if out.with.is_some() {
         cx.error_spanned_by(
@@ -185,22 +224,21 @@ fn parse_with(
         );
         return Ok(());
     }
-    out.with = Some((keyword, path.path));
+    out.with = Some((keyword, path));
     Ok(())
 }
 
 /// The name of `#[usercom(attribute = "...")]`, when it is a valid one.
-fn parse_custom_name(cx: &mut Ctxt, value: Expr) -> Option<LitStr> {
-    let Expr::Lit(ExprLit {
-        lit: Lit::Str(name),
-        ..
-    }) = value
-    else {
-        cx.error_spanned_by(
-            &value,
-            "the custom attribute's name is a string literal: `attribute = \"plan\"`",
-        );
-        return None;
+fn parse_custom_name(cx: &mut Ctxt, value: Result<LitStr, TokenStream>) -> Option<LitStr> {
+    let name = match value {
+        Ok(name) => name,
+        Err(value) => {
+            cx.error_spanned_by(
+                value,
+                "the custom attribute's name is a string literal: `attribute = \"plan\"`",
+            );
+            return None;
+        }
     };
     let text = name.value();
     let chars = text.chars().count();
@@ -291,19 +329,23 @@ pub(crate) fn container_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAt
     for attr in usercom_lists(cx, attrs) {
         let result = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("crate") {
-                let value = meta.value()?.parse::<Expr>()?;
-                let path = match &value {
-                    Expr::Path(path) => Some(path.path.clone()),
-                    Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) => text.parse::<Path>().ok(),
-                    _ => None,
+                let input = meta.value()?;
+                // A path, or the same path quoted (as serde accepts it).
+                let value = if input.peek(LitStr) {
+                    lit_str_value(input)?.and_then(|text| {
+                        Parser::parse_str(Path::parse_mod_style, &text.value())
+                            .map_err(|_| quote::ToTokens::into_token_stream(text))
+                    })
+                } else {
+                    path_value(input)?
                 };
-                match path {
-                    Some(_) if out.krate.is_some() => {
+                match value {
+                    Ok(_) if out.krate.is_some() => {
                         cx.error_spanned_by(&meta.path, "`crate` is given twice; give it once")
                     }
-                    Some(path) => out.krate = Some(path),
-                    None => cx.error_spanned_by(
-                        &value,
+                    Ok(path) => out.krate = Some(path),
+                    Err(value) => cx.error_spanned_by(
+                        value,
                         "`crate` takes the path of the usercom crate, e.g. `crate = ::usercom`",
                     ),
                 }

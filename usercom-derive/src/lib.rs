@@ -124,6 +124,23 @@ mod fuzz_replay {
     }
 
     #[test]
+    fn deeply_nested_attribute_values_do_not_exhaust_the_stack() {
+        // Attribute values are read flat: thousands of `<` or nested groups are an error,
+        // not a stack overflow (which would crash the compiler).
+        let deep = "<".repeat(20_000);
+        let groups = format!("{}x{}", "(".repeat(2_000), ")".repeat(2_000));
+        for value in [&deep, &groups] {
+            for attribute in ["email, with = ", "attribute = ", "flatten = "] {
+                check(format!("struct S {{ #[usercom({attribute}{value})] a: u8 }}").as_bytes());
+            }
+            check(
+                format!("#[usercom(crate = {value})] struct S {{ #[usercom(email)] a: u8 }}")
+                    .as_bytes(),
+            );
+        }
+    }
+
+    #[test]
     fn hostile_inputs_are_errors_not_panics() {
         for text in [
             "struct S { #[usercom(with = )] a: u8 }",
