@@ -76,3 +76,32 @@ fn the_body_can_be_had_without_sending() {
         br#"{"company_id":"acme","email":"a@example.org","user_id":"42"}"#
     );
 }
+
+#[test]
+fn wire_names_agree_with_the_bodies_of_both_versions() {
+    let payload = usercom::CreateUser::new()
+        .user_id("u")
+        .company_id("c")
+        .email("e@example.org");
+    for version in [ApiVersion::V1, ApiVersion::V2] {
+        let body = serde_json::to_value(payload.body(version)).unwrap();
+        let mut keys: Vec<&str> = body
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected: Vec<&str> = ["user_id", "company_id", "email"]
+            .into_iter()
+            .map(|name| version.wire_name(name))
+            .collect();
+        keys.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(keys, expected, "{version:?}");
+    }
+    for name in usercom::CreateUser::STANDARD_ATTRIBUTES {
+        assert_eq!(ApiVersion::V1.wire_name(name), *name);
+        let renamed = ApiVersion::V2.wire_name(name) != *name;
+        assert_eq!(renamed, matches!(*name, "user_id" | "company_id"), "{name}");
+    }
+}

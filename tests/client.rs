@@ -319,22 +319,11 @@ async fn a_success_with_a_body_that_is_not_a_user_is_a_decode_error() {
 
 #[tokio::test]
 async fn a_server_that_closes_the_connection_is_a_transport_error() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move {
-        // Accept, read a little, and hang up without answering.
-        for _ in 0..2 {
-            if let Ok((mut socket, _)) = listener.accept().await {
-                use tokio::io::AsyncReadExt;
-                let mut buf = [0u8; 1024];
-                let _ = socket.read(&mut buf).await;
-                drop(socket);
-            }
-        }
-    });
+    let server = usercom_mock::MockServer::start().await;
+    server.push_fault(usercom_mock::Fault::DropBeforeProcessing);
     let client = Client::builder()
-        .base_url(&format!("http://{addr}"))
-        .api_key(KEY)
+        .base_url(&server.base_url())
+        .api_key(server.api_key())
         .build()
         .unwrap();
     let err = client
@@ -343,7 +332,70 @@ async fn a_server_that_closes_the_connection_is_a_transport_error() {
         .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert_eq!(err.status(), None);
-    server.abort();
+    assert_eq!(server.request_count(), 1, "sent once, not retried");
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_until_the_server_is_up() {
+    // A free port, with nothing listening on it yet.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let client = Client::builder()
+        .base_url(&format!("http://{addr}/api/public/"))
+        .api_key(usercom_mock::MockServer::API_KEY)
+        .retry_policy(
+            usercom::RetryPolicy::default()
+                .max_retries(10)
+                .initial_backoff(Duration::from_millis(100))
+                .max_backoff(Duration::from_millis(200)),
+        )
+        .build()
+        .unwrap();
+    // The server comes up while the client is backing off.
+    let server = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        usercom_mock::MockServer::try_start_on(addr, usercom_mock::MockServer::API_KEY)
+            .await
+            .unwrap()
+    });
+    let user = client
+        .create_user(&CreateUser::new().email("late@example.org"))
+        .await
+        .unwrap();
+    let server = server.await.unwrap();
+    assert_eq!(user.email.as_deref(), Some("late@example.org"));
+    assert_eq!(server.user_count(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_connection_without_retries_is_safe_to_retry() {
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let client = Client::builder()
+        .base_url(&format!("http://{addr}"))
+        .api_key(KEY)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = client
+        .create_user(&CreateUser::new().email("a@example.org"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(err.safe_to_retry() && !err.outcome_unknown());
+    assert!(err.to_string().contains("nothing was sent"), "{err}");
+}
+
+#[test]
+fn client_and_error_are_thread_safe_and_static() {
+    fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
+    fn assert_client<T: Clone + std::fmt::Debug + Send + Sync + 'static>() {}
+    assert_error::<Error>();
+    assert_client::<Client>();
 }
 
 #[tokio::test]

@@ -22,22 +22,7 @@ use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, Utc};
 use crate::payload::AttributeValue;
 use crate::{CreateUser, Error, Gender, Status};
 
-/// Marker types, one per standard attribute, naming it in compile-time messages.
-pub mod attribute {
-    macro_rules! markers {
-        ($($name:ident)+) => {$(
-            #[doc = concat!("The standard attribute `", stringify!($name), "`.")]
-            #[allow(non_camel_case_types)]
-            #[derive(Debug)]
-            pub enum $name {}
-        )+};
-    }
-    markers! {
-        assigned_to city company_id country email facebook_url first_name gender google_url
-        gravatar_url last_name linkedin_url notifications phone_number region score status
-        timezone twitter_url unsubscribed user_id
-    }
-}
+pub use crate::payload::attribute;
 
 /// A value that can be sent to User.com as a user: a struct with
 /// `#[derive(IntoUserComUser)]`, or a [`CreateUser`] built by hand.

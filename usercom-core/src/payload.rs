@@ -75,6 +75,17 @@ macro_rules! create_user {
             }
         }
 
+        /// Marker types, one per standard attribute, naming it in compile-time messages
+        /// (see [`crate::convert`]).
+        pub mod attribute {
+            $(
+                #[doc = concat!("The standard attribute `", stringify!($field), "`.")]
+                #[allow(non_camel_case_types)]
+                #[derive(Debug)]
+                pub enum $field {}
+            )+
+        }
+
         impl<'a> CreateUser<'a> {
             /// The names of the standard attributes, in the order they are serialized.
             pub const STANDARD_ATTRIBUTES: &'static [&'static str] = &[$(stringify!($field)),+];

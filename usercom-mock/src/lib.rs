@@ -141,9 +141,21 @@ impl MockServer {
             .expect("cannot bind a loopback port for the mock User.com server")
     }
 
-    /// Starts a server that accepts `api_key`.
+    /// Starts a server on a random loopback port that accepts `api_key`.
     pub async fn try_start(api_key: &str) -> io::Result<MockServer> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        MockServer::try_start_on(SocketAddr::from(([127, 0, 0, 1], 0)), api_key).await
+    }
+
+    /// Starts a server on `addr` (port 0: a random one) that accepts `api_key`. Binding to
+    /// anything but a loopback address is refused: the server is for tests.
+    pub async fn try_start_on(addr: SocketAddr, api_key: &str) -> io::Result<MockServer> {
+        if !addr.ip().is_loopback() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the mock User.com server listens on loopback addresses only",
+            ));
+        }
+        let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             api_key: api_key.to_owned(),
