@@ -24,6 +24,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Deserialize;
 use usercom::{Client, IntoUserComUser};
 
+#[path = "support/mod.rs"]
+mod support;
+
 #[derive(Debug, Deserialize, IntoUserComUser)]
 struct Row {
     #[usercom(user_id)]
@@ -60,7 +63,7 @@ async fn main() -> ExitCode {
         }
     };
 
-    let (client, _embedded) = match connect().await {
+    let (client, _embedded) = match support::connect().await {
         Ok(pair) => pair,
         Err(message) => {
             eprintln!("error: {message}");
@@ -190,31 +193,5 @@ fn describe(err: &csv::Error, headers: &csv::StringRecord) -> String {
             expected_len, len, ..
         } => format!("{len} fields, expected {expected_len}"),
         _ => err.to_string(),
-    }
-}
-
-async fn connect() -> Result<(Client, Option<usercom_mock::MockServer>), String> {
-    match (
-        std::env::var("USERCOM_SUBDOMAIN").ok(),
-        std::env::var("USERCOM_API_KEY").ok(),
-    ) {
-        (Some(subdomain), Some(key)) => Client::new(&subdomain, &key)
-            .map(|client| (client, None))
-            .map_err(|e| e.to_string()),
-        (None, None) => {
-            let server = usercom_mock::MockServer::start().await;
-            println!(
-                "USERCOM_SUBDOMAIN and USERCOM_API_KEY are not set: using the embedded User.com \
-                 server at {}",
-                server.base_url()
-            );
-            let client = Client::builder()
-                .base_url(&server.base_url())
-                .api_key(server.api_key())
-                .build()
-                .map_err(|e| e.to_string())?;
-            Ok((client, Some(server)))
-        }
-        _ => Err("set both USERCOM_SUBDOMAIN and USERCOM_API_KEY, or neither".into()),
     }
 }

@@ -10,7 +10,10 @@
 
 use std::process::ExitCode;
 
-use usercom::{Client, IntoUserComUser, Status};
+use usercom::{IntoUserComUser, Status};
+
+#[path = "support/mod.rs"]
+mod support;
 
 /// The application's own model. Only the annotated fields are sent.
 #[derive(IntoUserComUser)]
@@ -35,38 +38,10 @@ struct Customer {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let subdomain = std::env::var("USERCOM_SUBDOMAIN").ok();
-    let api_key = std::env::var("USERCOM_API_KEY").ok();
-    let (client, _embedded) = match (subdomain, api_key) {
-        (Some(subdomain), Some(key)) => match Client::new(&subdomain, &key) {
-            Ok(client) => {
-                println!("Using the real User.com API at {}", client.base_url());
-                (client, None)
-            }
-            Err(err) => {
-                eprintln!("error: {err}");
-                return ExitCode::FAILURE;
-            }
-        },
-        (None, None) => {
-            let server = usercom_mock::MockServer::start().await;
-            println!(
-                "USERCOM_SUBDOMAIN and USERCOM_API_KEY are not set: using the embedded User.com \
-                 server at {}",
-                server.base_url()
-            );
-            let client = Client::builder()
-                .base_url(&server.base_url())
-                .api_key(server.api_key())
-                .build()
-                .expect("the embedded server's settings are valid");
-            (client, Some(server))
-        }
-        _ => {
-            eprintln!(
-                "error: set both USERCOM_SUBDOMAIN and USERCOM_API_KEY to use the real API, or \
-                 neither to use the embedded server"
-            );
+    let (client, _embedded) = match support::connect().await {
+        Ok(connected) => connected,
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::FAILURE;
         }
     };

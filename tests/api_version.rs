@@ -1,5 +1,7 @@
 //! API version 2: the same Rust names, the v2 wire names and header.
 
+mod common;
+
 use serde_json::json;
 use usercom::{ApiVersion, Client, IntoUserComUser};
 use usercom_mock::MockServer;
@@ -15,9 +17,7 @@ struct Account {
 }
 
 fn client(server: &MockServer, version: ApiVersion) -> Client {
-    Client::builder()
-        .base_url(&server.base_url())
-        .api_key(server.api_key())
+    common::builder_for(server)
         .api_version(version)
         .build()
         .unwrap()
@@ -32,11 +32,7 @@ const ACCOUNT: Account = Account {
 #[tokio::test]
 async fn v1_is_the_default_and_sends_the_seed_names() {
     let server = MockServer::start().await;
-    let client = Client::builder()
-        .base_url(&server.base_url())
-        .api_key(server.api_key())
-        .build()
-        .unwrap();
+    let client = common::client_for(&server);
     assert_eq!(client.api_version(), ApiVersion::V1);
     client.create_user(&ACCOUNT).await.unwrap();
     let request = &server.requests()[0];

@@ -1,5 +1,7 @@
 //! The bulk API: bounded concurrency, every input's outcome reported once.
 
+mod common;
+
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -8,11 +10,7 @@ use usercom::{Client, CreateUser, Error};
 use usercom_mock::MockServer;
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(&server.base_url())
-        .api_key(server.api_key())
-        .build()
-        .unwrap()
+    common::client_for(server)
 }
 
 #[tokio::test]

@@ -1,5 +1,7 @@
 //! The client against a real HTTP server on loopback (wiremock).
 
+mod common;
+
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
@@ -187,13 +189,19 @@ fn unknown_gender_and_status_are_kept_not_failed_or_changed() {
     );
 }
 
-async fn assert_refused_without_sending(payload: CreateUser<'_>, attribute: &str) {
+/// A server that fails the test if it receives any request.
+async fn server_expecting_nothing() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(created(SEED))
         .expect(0)
         .mount(&server)
         .await;
+    server
+}
+
+async fn assert_refused_without_sending(payload: CreateUser<'_>, attribute: &str) {
+    let server = server_expecting_nothing().await;
     let err = client(&server).create_user(&payload).await.unwrap_err();
     match &err {
         Error::InvalidInput { attribute: a, .. } => assert_eq!(a, attribute),
@@ -231,12 +239,7 @@ struct Points {
 
 #[tokio::test]
 async fn a_score_outside_i64_is_refused_before_sending() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(created(SEED))
-        .expect(0)
-        .mount(&server)
-        .await;
+    let server = server_expecting_nothing().await;
     let err = client(&server)
         .create_user(&Points { score: u64::MAX })
         .await
@@ -321,11 +324,7 @@ async fn a_success_with_a_body_that_is_not_a_user_is_a_decode_error() {
 async fn a_server_that_closes_the_connection_is_a_transport_error() {
     let server = usercom_mock::MockServer::start().await;
     server.push_fault(usercom_mock::Fault::DropBeforeProcessing);
-    let client = Client::builder()
-        .base_url(&server.base_url())
-        .api_key(server.api_key())
-        .build()
-        .unwrap();
+    let client = common::client_for(&server);
     let err = client
         .create_user(&CreateUser::new().email("a@example.org"))
         .await
@@ -439,27 +438,4 @@ async fn a_body_over_the_limit_is_an_error() {
         matches!(err, Error::ResponseTooLarge { limit: 1_000, .. }),
         "{err:?}"
     );
-}
-
-#[tokio::test]
-async fn redirects_are_not_followed() {
-    let other = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(created(SEED))
-        .expect(0)
-        .mount(&other)
-        .await;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(307)
-                .insert_header("location", format!("{}/users/", other.uri()).as_str()),
-        )
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .create_user(&CreateUser::new().email("a@example.org"))
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(307));
 }

@@ -1,15 +1,13 @@
 //! Custom attributes end to end against the embedded server: create, then set them.
 
+mod common;
+
 use serde_json::json;
 use usercom::{Client, Error, IntoUserComUser};
 use usercom_mock::{Fault, MockServer};
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(&server.base_url())
-        .api_key(server.api_key())
-        .build()
-        .unwrap()
+    common::client_for(server)
 }
 
 #[derive(IntoUserComUser)]

@@ -1,5 +1,7 @@
 //! What the derive produces: the exact payload for each accepted shape of field.
 
+mod common;
+
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -115,18 +117,16 @@ struct Everything<'a> {
     meta: serde_json::Value,
 }
 
-#[test]
-fn all_standard_attributes_and_custom_ones() {
-    let first = String::from("Ada");
-    let yes = true;
-    let value = Everything {
+/// A value of `Everything`, borrowing what it must.
+fn everything<'a>(first: &'a String, yes: &'a bool) -> Everything<'a> {
+    Everything {
         assigned_to: 7,
         city: "London",
         company_id: 99,
         country: "GB".into(),
         email: Cow::Borrowed("ada@example.org"),
         facebook_url: Arc::from("https://facebook.com/ada"),
-        first_name: &first,
+        first_name: first,
         gender: Gender::Female,
         google_url: None,
         gravatar_url: Some("https://gravatar.com/avatar/ada"),
@@ -139,7 +139,7 @@ fn all_standard_attributes_and_custom_ones() {
         status: Some(Status::User),
         timezone: "Europe/London".into(),
         twitter_url: "https://twitter.com/ada".into(),
-        unsubscribed: &yes,
+        unsubscribed: yes,
         user_id: "u-1815".into(),
         plan: "pro",
         seats: 3,
@@ -147,20 +147,34 @@ fn all_standard_attributes_and_custom_ones() {
         ratio: 0.5,
         renews_on: chrono::NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
         meta: json!({"tags": ["a", "b"]}),
-    };
-    assert_eq!(
-        body(&value),
-        json!({
-            "assigned_to": 7, "city": "London", "company_id": "99", "country": "GB",
-            "email": "ada@example.org", "facebook_url": "https://facebook.com/ada",
-            "first_name": "Ada", "gender": 3, "gravatar_url": "https://gravatar.com/avatar/ada",
-            "last_name": "Lovelace", "linkedin_url": "https://linkedin.com/in/ada",
-            "notifications": false, "phone_number": "+44 20 0000 0000",
-            "region": "Greater London", "score": -5, "status": 2,
-            "timezone": "Europe/London", "twitter_url": "https://twitter.com/ada",
-            "unsubscribed": true, "user_id": "u-1815"
-        })
-    );
+    }
+}
+
+/// The create body of `everything()` with `google_url` set too: all 21 attributes.
+fn everything_body() -> serde_json::Value {
+    json!({
+        "assigned_to": 7, "city": "London", "company_id": "99", "country": "GB",
+        "email": "ada@example.org", "facebook_url": "https://facebook.com/ada",
+        "first_name": "Ada", "gender": 3, "google_url": "https://google.com/+ada",
+        "gravatar_url": "https://gravatar.com/avatar/ada",
+        "last_name": "Lovelace", "linkedin_url": "https://linkedin.com/in/ada",
+        "notifications": false, "phone_number": "+44 20 0000 0000",
+        "region": "Greater London", "score": -5, "status": 2,
+        "timezone": "Europe/London", "twitter_url": "https://twitter.com/ada",
+        "unsubscribed": true, "user_id": "u-1815"
+    })
+}
+
+#[test]
+fn all_standard_attributes_and_custom_ones() {
+    let (first, yes) = (String::from("Ada"), true);
+    let mut value = everything(&first, &yes);
+    let mut expected = everything_body();
+    // `None` leaves an attribute out.
+    expected.as_object_mut().unwrap().remove("google_url");
+    assert_eq!(body(&value), expected);
+    value.google_url = Some("https://google.com/+ada".into());
+    assert_eq!(body(&value), everything_body());
     assert_eq!(
         custom(&value),
         json!({"plan": "pro", "seats": 3, "ratio": 0.5, "renews_on": "2027-01-31",
@@ -172,60 +186,16 @@ fn all_standard_attributes_and_custom_ones() {
 #[tokio::test]
 async fn all_standard_attributes_and_custom_ones_reach_a_loopback_server_exactly() {
     let server = usercom_mock::MockServer::start().await;
-    let client = usercom::Client::builder()
-        .base_url(&server.base_url())
-        .api_key(server.api_key())
-        .build()
-        .unwrap();
-    let first = String::from("Ada");
-    let yes = true;
-    let value = Everything {
-        assigned_to: 7,
-        city: "London",
-        company_id: 99,
-        country: "GB".into(),
-        email: Cow::Borrowed("ada@example.org"),
-        facebook_url: Arc::from("https://facebook.com/ada"),
-        first_name: &first,
-        gender: Gender::Female,
-        google_url: Some("https://google.com/+ada".into()),
-        gravatar_url: Some("https://gravatar.com/avatar/ada"),
-        last_name: "Lovelace".into(),
-        linkedin_url: "https://linkedin.com/in/ada".into(),
-        notifications: false,
-        phone_number: "+44 20 0000 0000".into(),
-        region: "Greater London".into(),
-        score: Some(-5),
-        status: Some(Status::User),
-        timezone: "Europe/London".into(),
-        twitter_url: "https://twitter.com/ada".into(),
-        unsubscribed: &yes,
-        user_id: "u-1815".into(),
-        plan: "pro",
-        seats: 3,
-        trial: Some(false),
-        ratio: 0.5,
-        renews_on: chrono::NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
-        meta: json!({"tags": ["a", "b"]}),
-    };
+    let client = common::client_for(&server);
+    let (first, yes) = (String::from("Ada"), true);
+    let mut value = everything(&first, &yes);
+    value.google_url = Some("https://google.com/+ada".into());
+    value.trial = Some(false);
     let user = client.create_user(&value).await.unwrap();
 
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
-    assert_eq!(
-        requests[0].json().unwrap(),
-        json!({
-            "assigned_to": 7, "city": "London", "company_id": "99", "country": "GB",
-            "email": "ada@example.org", "facebook_url": "https://facebook.com/ada",
-            "first_name": "Ada", "gender": 3, "google_url": "https://google.com/+ada",
-            "gravatar_url": "https://gravatar.com/avatar/ada",
-            "last_name": "Lovelace", "linkedin_url": "https://linkedin.com/in/ada",
-            "notifications": false, "phone_number": "+44 20 0000 0000",
-            "region": "Greater London", "score": -5, "status": 2,
-            "timezone": "Europe/London", "twitter_url": "https://twitter.com/ada",
-            "unsubscribed": true, "user_id": "u-1815"
-        })
-    );
+    assert_eq!(requests[0].json().unwrap(), everything_body());
     assert_eq!(
         requests[1].path,
         format!("/api/public/users/{}/set_multiple_attributes/", user.id)

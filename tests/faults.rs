@@ -1,6 +1,8 @@
 //! The fault-injection suite: each fault of the embedded server gives its documented outcome,
 //! and a long run with injected faults loses no input and creates no duplicate.
 
+mod common;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -9,9 +11,7 @@ use usercom::{Client, CreateUser, Error, RetryPolicy};
 use usercom_mock::{Fault, MockServer};
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(&server.base_url())
-        .api_key(server.api_key())
+    common::builder_for(server)
         .timeout(Duration::from_millis(800))
         .retry_policy(
             RetryPolicy::default()
@@ -169,12 +169,7 @@ async fn bodies_that_are_not_a_user_are_decode_errors() {
 async fn retries_can_be_turned_off() {
     let server = MockServer::start().await;
     server.fail_next(1, 503);
-    let client = Client::builder()
-        .base_url(&server.base_url())
-        .api_key(server.api_key())
-        .max_retries(0)
-        .build()
-        .unwrap();
+    let client = common::builder_for(&server).max_retries(0).build().unwrap();
     let err = client.create_user(&payload()).await.unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(server.request_count(), 1);

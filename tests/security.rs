@@ -1,6 +1,8 @@
 //! The API key never leaks: not in Debug, Display, errors, or tracing output; requests go
 //! only where configured.
 
+mod common;
+
 use usercom::{Client, CreateUser, Error};
 use usercom_mock::MockServer;
 use wiremock::matchers::method;
@@ -9,11 +11,7 @@ use wiremock::{Mock, ResponseTemplate};
 #[tokio::test]
 async fn the_key_is_sent_only_in_the_authorization_header() {
     let server = MockServer::start().await;
-    let client = Client::builder()
-        .base_url(&server.base_url())
-        .api_key(server.api_key())
-        .build()
-        .unwrap();
+    let client = common::client_for(&server);
     client
         .create_user(&CreateUser::new().email("a@example.org"))
         .await

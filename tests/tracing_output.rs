@@ -4,11 +4,13 @@
 //! Its own test binary: `tracing` caches per-callsite interest process-wide, so tests running
 //! in parallel without a subscriber would hide events from this one.
 
+mod common;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use usercom::{Client, CreateUser, Error};
+use usercom::{CreateUser, Error};
 use usercom_mock::{Fault, MockServer};
 
 /// A `tracing` writer that keeps everything written to it.
@@ -32,9 +34,7 @@ impl Captured {
 }
 
 async fn exercise(server: &MockServer) -> Vec<Error> {
-    let client = Client::builder()
-        .base_url(&server.base_url())
-        .api_key(server.api_key())
+    let client = common::builder_for(server)
         .timeout(Duration::from_millis(300))
         .retry_policy(usercom::RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
         .build()

@@ -1,5 +1,7 @@
 //! Upsert by user_id: idempotent, retried more widely than create, re-runnable imports.
 
+mod common;
+
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -20,9 +22,7 @@ struct Account {
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(&server.base_url())
-        .api_key(server.api_key())
+    common::builder_for(server)
         .timeout(Duration::from_millis(800))
         .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(5)))
         .build()
@@ -73,9 +73,7 @@ async fn creates_then_updates_the_same_user() {
 #[tokio::test]
 async fn v2_matches_on_custom_id() {
     let server = MockServer::start().await;
-    let client = Client::builder()
-        .base_url(&server.base_url())
-        .api_key(server.api_key())
+    let client = common::builder_for(&server)
         .api_version(ApiVersion::V2)
         .build()
         .unwrap();
