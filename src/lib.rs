@@ -46,7 +46,8 @@
 //!   merge in.
 //!
 //! Next to an attribute, `with = path::to::function` converts the field first: the function
-//! takes a reference to the field and returns a type the attribute accepts. Fields without
+//! takes a reference to the field and returns a type the attribute accepts (a plain path,
+//! without generic arguments). Fields without
 //! `#[usercom]` are never sent. On the struct, `#[usercom(crate = path)]` names the crate
 //! when it is neither `usercom` nor `usercom-core` in your `Cargo.toml`.
 //!
