@@ -315,24 +315,28 @@ impl Client {
                 .instrument(span.clone())
                 .await;
             span.record("latency_ms", started.elapsed().as_millis() as u64);
-            if let Some(status) = result.as_ref().err().and_then(Error::status) {
+            let status = match &result {
+                Ok((status, _)) => Some(*status),
+                Err(error) => error.status(),
+            };
+            if let Some(status) = status {
                 span.record("status", status);
             }
             let error = match result {
-                Ok((status, value)) => {
-                    span.record("status", status);
-                    return Ok(value);
-                }
+                Ok((_, value)) => return Ok(value),
                 Err(error) => error,
             };
             match self.inner.retry.delay(&error, idempotent, retries_done) {
                 Some(delay) => {
                     span.in_scope(|| {
+                        // The error's text may quote the server, which may quote the payload:
+                        // only at debug level.
                         tracing::info!(
                             retry_in_ms = delay.as_millis() as u64,
                             status = error.status(),
-                            "retrying a request the server did not process"
-                        )
+                            "retrying"
+                        );
+                        tracing::debug!(error = %error, "retry cause");
                     });
                     tokio::time::sleep(delay).await;
                     retries_done += 1;
