@@ -13,6 +13,7 @@ macro_rules! wire_enum {
             $( $(#[$vmeta:meta])* $variant:ident = ($code:literal, $text:literal), )+
         }
         what = $what:literal;
+        not_set = $not_set:expr;
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -96,6 +97,7 @@ macro_rules! wire_enum {
         impl WireEnum for $name {
             const WHAT: &'static str = $what;
             const UNRECOGNIZED: Self = $name::Unrecognized;
+            const NOT_SET: Self = $not_set;
             fn from_response_str(text: &str) -> Option<Self> { $name::from_response_str(text) }
             fn from_code(code: i64) -> Option<Self> { $name::from_code(code) }
             fn as_str(self) -> &'static str { $name::as_str(self) }
@@ -123,6 +125,7 @@ wire_enum! {
         Female = (3, "female"),
     }
     what = "gender";
+    not_set = Gender::Unknown;
 }
 
 wire_enum! {
@@ -142,12 +145,15 @@ wire_enum! {
         User = (2, "user"),
     }
     what = "status";
+    not_set = Status::Visitor;
 }
 
 /// What the two wire enums have in common, so one decoder serves both.
 pub(crate) trait WireEnum: Copy + Sized {
     const WHAT: &'static str;
     const UNRECOGNIZED: Self;
+    /// What `null` (or a missing key) in a response means.
+    const NOT_SET: Self;
     fn from_response_str(text: &str) -> Option<Self>;
     fn from_code(code: i64) -> Option<Self>;
     fn as_str(self) -> &'static str;
@@ -196,7 +202,7 @@ impl<'de, T: WireEnum> Deserialize<'de> for Reported<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct ReportedVisitor<T>(std::marker::PhantomData<T>);
 
-        impl<T: WireEnum> Visitor<'_> for ReportedVisitor<T> {
+        impl<'de, T: WireEnum> Visitor<'de> for ReportedVisitor<T> {
             type Value = Reported<T>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -222,6 +228,37 @@ impl<'de, T: WireEnum> Deserialize<'de> for Reported<T> {
                     Ok(code) => self.visit_i64(code),
                     Err(_) => Ok(Reported::Unrecognized(code.to_string())),
                 }
+            }
+
+            // Anything else the server might send is kept as its JSON text: decoding a User
+            // never fails because of this field. `null` means "not set".
+
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Reported::Known(T::NOT_SET))
+            }
+
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                self.visit_unit()
+            }
+
+            fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+                Ok(Reported::Unrecognized(value.to_string()))
+            }
+
+            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+                Ok(Reported::Unrecognized(value.to_string()))
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                let value =
+                    serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(Reported::Unrecognized(value.to_string()))
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let value =
+                    serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Reported::Unrecognized(value.to_string()))
             }
         }
 
@@ -261,6 +298,24 @@ mod tests {
         assert_eq!(r, Reported::Known(Status::User));
         let r: Reported<Status> = serde_json::from_str("7").unwrap();
         assert_eq!(r.as_str(), "7");
+    }
+
+    #[test]
+    fn values_of_any_json_type_are_kept_never_an_error() {
+        for (json, text) in [
+            ("true", "true"),
+            ("1.5", "1.5"),
+            ("[1,\"x\"]", "[1,\"x\"]"),
+            ("{\"a\":null}", "{\"a\":null}"),
+            ("18446744073709551615", "18446744073709551615"),
+        ] {
+            let r: Reported<Gender> = serde_json::from_str(json).unwrap();
+            assert_eq!(r, Reported::Unrecognized(text.into()), "{json}");
+        }
+        let r: Reported<Gender> = serde_json::from_str("null").unwrap();
+        assert_eq!(r, Reported::Known(Gender::Unknown));
+        let r: Reported<Status> = serde_json::from_str("null").unwrap();
+        assert_eq!(r, Reported::Known(Status::Visitor));
     }
 
     #[test]

@@ -83,9 +83,9 @@ macro_rules! user_struct {
         #[derive(Deserialize)]
         struct UserWire {
             $( $(#[serde($default)])? $field: $ty, )+
-            #[serde(default = "Reported::default_status")]
+            #[serde(default = "Reported::not_set")]
             status: Reported<Status>,
-            #[serde(default = "Reported::default_gender")]
+            #[serde(default = "Reported::not_set")]
             gender: Reported<Gender>,
         }
 
@@ -221,15 +221,10 @@ impl<'de> Deserialize<'de> for User {
     }
 }
 
-impl Reported<Gender> {
-    fn default_gender() -> Self {
-        Reported::Known(Gender::Unknown)
-    }
-}
-
-impl Reported<Status> {
-    fn default_status() -> Self {
-        Reported::Known(Status::Visitor)
+impl<T: crate::enums::WireEnum> Reported<T> {
+    /// A missing key means the same as `null`: not set.
+    fn not_set() -> Self {
+        Reported::Known(T::NOT_SET)
     }
 }
 
