@@ -334,13 +334,15 @@ async fn a_server_that_closes_the_connection_is_a_transport_error() {
     assert_eq!(server.request_count(), 1, "sent once, not retried");
 }
 
+/// A loopback address with nothing listening on it (yet).
+fn free_loopback_addr() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap()
+}
+
 #[tokio::test]
 async fn a_refused_connection_is_retried_until_the_server_is_up() {
-    // A free port, with nothing listening on it yet.
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let addr = free_loopback_addr();
     let client = Client::builder()
         .base_url(&format!("http://{addr}/api/public/"))
         .api_key(usercom_mock::MockServer::API_KEY)
@@ -370,10 +372,7 @@ async fn a_refused_connection_is_retried_until_the_server_is_up() {
 
 #[tokio::test]
 async fn a_refused_connection_without_retries_is_safe_to_retry() {
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let addr = free_loopback_addr();
     let client = Client::builder()
         .base_url(&format!("http://{addr}"))
         .api_key(KEY)

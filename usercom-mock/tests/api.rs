@@ -23,6 +23,14 @@ impl Raw {
         }
     }
 
+    /// A POST of `{}` to `path` with the right token, to send and inspect by hand.
+    fn authorized_post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("Authorization", format!("Token {}", self.key))
+            .body("{}")
+    }
+
     async fn post(&self, path: &str, body: Value) -> (u16, Value, Option<String>) {
         self.send(
             self.http
@@ -208,10 +216,7 @@ async fn body_faults_and_dropped_connections() {
     }
     server.push_fault(Fault::TruncatedJson);
     let text = raw
-        .http
-        .post(format!("{}users/", raw.base))
-        .header("Authorization", format!("Token {}", raw.key))
-        .body("{}")
+        .authorized_post("users/")
         .send()
         .await
         .unwrap()
@@ -222,25 +227,12 @@ async fn body_faults_and_dropped_connections() {
 
     server.push_fault(Fault::DropBeforeProcessing);
     let before = server.user_count();
-    let result = raw
-        .http
-        .post(format!("{}users/", raw.base))
-        .header("Authorization", format!("Token {}", raw.key))
-        .body("{}")
-        .send()
-        .await;
+    let result = raw.authorized_post("users/").send().await;
     assert!(result.is_err());
     assert_eq!(server.user_count(), before);
 
     server.push_fault(Fault::ResetMidBody);
-    let response = raw
-        .http
-        .post(format!("{}users/", raw.base))
-        .header("Authorization", format!("Token {}", raw.key))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let response = raw.authorized_post("users/").send().await.unwrap();
     assert_eq!(response.status(), 201);
     assert!(response.bytes().await.is_err());
     assert_eq!(
