@@ -258,10 +258,7 @@ async fn api_error(status: u16, body: &str) -> Error {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server)
-        .create_user(&CreateUser::new().email("a@example.org"))
-        .await
-        .unwrap_err()
+    create_error(&client(&server)).await
 }
 
 #[tokio::test]
@@ -306,10 +303,7 @@ async fn a_success_with_a_body_that_is_not_a_user_is_a_decode_error() {
             .respond_with(created(body))
             .mount(&server)
             .await;
-        let err = client(&server)
-            .create_user(&CreateUser::new().email("a@example.org"))
-            .await
-            .unwrap_err();
+        let err = create_error(&client(&server)).await;
         match &err {
             Error::Decode { path, status, .. } => {
                 assert_eq!(path, path_fragment, "{body}");
@@ -325,13 +319,18 @@ async fn a_server_that_closes_the_connection_is_a_transport_error() {
     let server = usercom_mock::MockServer::start().await;
     server.push_fault(usercom_mock::Fault::DropBeforeProcessing);
     let client = common::client_for(&server);
-    let err = client
-        .create_user(&CreateUser::new().email("a@example.org"))
-        .await
-        .unwrap_err();
+    let err = create_error(&client).await;
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert_eq!(err.status(), None);
     assert_eq!(server.request_count(), 1, "sent once, not retried");
+}
+
+/// The error of creating a valid user with `client` (the test arranged for one).
+async fn create_error(client: &Client) -> Error {
+    client
+        .create_user(&CreateUser::new().email("a@example.org"))
+        .await
+        .expect_err("the request was arranged to fail")
 }
 
 /// A loopback address with nothing listening on it (yet).
@@ -379,10 +378,7 @@ async fn a_refused_connection_without_retries_is_safe_to_retry() {
         .max_retries(0)
         .build()
         .unwrap();
-    let err = client
-        .create_user(&CreateUser::new().email("a@example.org"))
-        .await
-        .unwrap_err();
+    let err = create_error(&client).await;
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(err.safe_to_retry() && !err.outcome_unknown());
     assert!(err.to_string().contains("nothing was sent"), "{err}");
@@ -409,10 +405,7 @@ async fn a_slow_server_is_a_timeout_error() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let err = client
-        .create_user(&CreateUser::new().email("a@example.org"))
-        .await
-        .unwrap_err();
+    let err = create_error(&client).await;
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
 }
 
@@ -429,10 +422,7 @@ async fn a_body_over_the_limit_is_an_error() {
         .max_response_bytes(1_000)
         .build()
         .unwrap();
-    let err = client
-        .create_user(&CreateUser::new().email("a@example.org"))
-        .await
-        .unwrap_err();
+    let err = create_error(&client).await;
     assert!(
         matches!(err, Error::ResponseTooLarge { limit: 1_000, .. }),
         "{err:?}"

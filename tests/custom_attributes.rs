@@ -93,7 +93,10 @@ async fn a_failed_second_step_hands_back_the_created_user_and_is_not_retried() {
         .await
         .unwrap_err();
 
-    assert!(matches!(err, Error::AttributesNotSet { .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::AttributesNotSet { created: true, .. }),
+        "{err:?}"
+    );
     let created = err.created_user().expect("the created user is handed back");
     assert_eq!(created.email.as_deref(), Some("ada@example.org"));
     assert_eq!(err.status(), Some(400));

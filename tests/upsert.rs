@@ -149,3 +149,31 @@ async fn running_the_same_import_twice_leaves_one_user_per_row() {
     assert!(second.iter().all(|(_, r)| matches!(r, Ok(u) if !u.created)));
     assert_eq!(server.user_count(), 200);
 }
+
+#[tokio::test]
+async fn a_failed_attributes_step_after_an_update_says_updated_and_hands_the_user_back() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    let first = client.upsert_user(&account(3, None)).await.unwrap();
+    // update_or_create and GET go through; set_multiple_attributes is refused.
+    server.push_fault(Fault::Delay(Duration::ZERO));
+    server.push_fault(Fault::Delay(Duration::ZERO));
+    server.push_fault(Fault::status(400).with_body(r#"{"plan": ["Invalid value."]}"#));
+    let err = client
+        .upsert_user(&account(3, Some("Rome")))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::AttributesNotSet { created, .. } => assert!(!created),
+        other => panic!("{other:?}"),
+    }
+    let message = err.to_string();
+    assert!(message.contains("the user was updated"), "{message}");
+    assert_eq!(err.created_user().map(|u| u.id), Some(first.user.id));
+    assert_eq!(
+        err.created_user().and_then(|u| u.city.as_deref()),
+        Some("Rome")
+    );
+    assert_eq!(err.status(), Some(400));
+    assert_eq!(server.user_count(), 1);
+}

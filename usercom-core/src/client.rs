@@ -104,12 +104,11 @@ impl Client {
     where
         T: IntoUserComUser + ?Sized,
     {
-        let payload = value.to_create_user()?;
-        payload.validate()?;
+        let payload = checked_payload(value)?;
         let user: User = self
             .post_json("users/", &payload.body(self.inner.api_version), false)
             .await?;
-        self.set_custom_attributes(user, &payload).await
+        self.set_custom_attributes(user, true, &payload).await
     }
 
     /// Creates the user, or updates the one with the same `user_id`: `POST
@@ -128,8 +127,7 @@ impl Client {
     where
         T: IntoUserComUser + MapsUserId + ?Sized,
     {
-        let payload = value.to_create_user()?;
-        payload.validate()?;
+        let payload = checked_payload(value)?;
         if payload.user_id.is_none() {
             return Err(Error::invalid_input(
                 "user_id",
@@ -144,18 +142,21 @@ impl Client {
             )
             .await?;
         let user: User = self.get_json(&format!("users/{}/", answer.id)).await?;
-        let user = self.set_custom_attributes(user, &payload).await?;
+        let user = self
+            .set_custom_attributes(user, answer.created, &payload)
+            .await?;
         Ok(Upserted {
             created: answer.created,
             user,
         })
     }
 
-    /// Sets the custom attributes of `payload` on the user just created or upserted, and
-    /// returns the final user. Nothing to set: `user` as it is.
+    /// Sets the custom attributes of `payload` on the user just created (`created`) or
+    /// updated, and returns the final user. Nothing to set: `user` as it is.
     async fn set_custom_attributes(
         &self,
         user: User,
+        created: bool,
         payload: &CreateUser<'_>,
     ) -> Result<User, Error> {
         if !payload.has_custom_attributes() {
@@ -167,6 +168,7 @@ impl Client {
             .await
             .map_err(|source| Error::AttributesNotSet {
                 user: Box::new(user),
+                created,
                 source: Box::new(source),
             })
     }
@@ -261,8 +263,7 @@ impl Client {
     where
         T: IntoUserComUser + ?Sized,
     {
-        let payload = value.to_create_user()?;
-        payload.validate()?;
+        let payload = checked_payload(value)?;
         serde_json::to_vec(&payload.body(self.inner.api_version))
             .map_err(|e| Error::invalid_input("payload", e.to_string()))
     }
@@ -396,6 +397,14 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<
         bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
+}
+
+/// The payload of `value`, checked against the documented rules: what every request
+/// method sends, or refuses before sending.
+fn checked_payload<T: IntoUserComUser + ?Sized>(value: &T) -> Result<CreateUser<'_>, Error> {
+    let payload = value.to_create_user()?;
+    payload.validate()?;
+    Ok(payload)
 }
 
 /// What `update_or_create` answers.

@@ -235,6 +235,19 @@ value_trait! {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutOfRange(pub String);
 
+impl OutOfRange {
+    /// The invalid-input error for `attribute` holding this value.
+    pub fn into_error(self, attribute: &'static str) -> Error {
+        Error::invalid_input(
+            attribute,
+            format!(
+                "{} is outside the range User.com stores (a 64-bit signed integer)",
+                self.0
+            ),
+        )
+    }
+}
+
 macro_rules! text_types {
     ($($ty:ty),+) => {$(
         impl<A> TextValue<A> for $ty {
@@ -367,12 +380,7 @@ pub mod __private {
         attribute: &'static str,
         value: Option<Result<i64, OutOfRange>>,
     ) -> Result<Option<i64>, Error> {
-        value.transpose().map_err(|OutOfRange(v)| {
-            Error::invalid_input(
-                attribute,
-                format!("{v} is outside the range User.com stores (a 64-bit signed integer)"),
-            )
-        })
+        value.transpose().map_err(|e| e.into_error(attribute))
     }
 
     /// Adds a custom attribute, unless the value is `None`.
@@ -388,10 +396,7 @@ pub mod __private {
                 user.insert_attribute(name, value);
                 Ok(())
             }
-            Some(Err(OutOfRange(v))) => Err(Error::invalid_input(
-                name,
-                format!("{v} is outside the range User.com stores (a 64-bit signed integer)"),
-            )),
+            Some(Err(out_of_range)) => Err(out_of_range.into_error(name)),
         }
     }
 

@@ -77,13 +77,19 @@ pub enum Error {
         received: u64,
     },
 
-    /// The user was created (or upserted), but setting its custom attributes (the
-    /// set-multiple-attributes request) failed. The user exists: [`Error::created_user`]
-    /// returns it. Do not create it again.
-    #[error("the user was created (id {}), but the next step, setting its custom attributes, failed: {source}", user.id)]
+    /// The user was created (or, by an upsert, updated), but setting its custom attributes
+    /// (the set-multiple-attributes request) failed. The user exists:
+    /// [`Error::created_user`] returns it. Do not create it again; set the attributes only.
+    #[error(
+        "the user was {} (id {}), but the next step, setting its custom attributes, failed: {source}",
+        if *.created { "created" } else { "updated" },
+        user.id
+    )]
     AttributesNotSet {
-        /// The user as the create request returned it.
+        /// The user as the create (or upsert) request left it.
         user: Box<crate::User>,
+        /// `true` when the user was created by this call, `false` when an upsert updated it.
+        created: bool,
         /// Why the set-multiple-attributes request failed.
         source: Box<Error>,
     },

@@ -142,16 +142,28 @@ macro_rules! create_user {
     (@wire $v2:ident user_id) => { if $v2 { "custom_id" } else { "user_id" } };
     (@wire $v2:ident company_id) => { if $v2 { "company_custom_id" } else { "company_id" } };
     (@wire $v2:ident $field:ident) => { stringify!($field) };
+    // `name`, `email` and `url` are text with a documented rule, checked by `validate`.
+    (@ty name $a:lifetime) => { Cow<$a, str> };
+    (@ty email $a:lifetime) => { Cow<$a, str> };
+    (@ty url $a:lifetime) => { Cow<$a, str> };
     (@ty text $a:lifetime) => { Cow<$a, str> };
     (@ty integer $a:lifetime) => { i64 };
     (@ty bool $a:lifetime) => { bool };
     (@ty gender $a:lifetime) => { Gender };
     (@ty status $a:lifetime) => { Status };
+    (@arg name $a:lifetime) => { impl Into<Cow<$a, str>> };
+    (@arg email $a:lifetime) => { impl Into<Cow<$a, str>> };
+    (@arg url $a:lifetime) => { impl Into<Cow<$a, str>> };
     (@arg text $a:lifetime) => { impl Into<Cow<$a, str>> };
     (@arg $kind:ident $a:lifetime) => { create_user!(@ty $kind $a) };
+    (@reborrow name $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
+    (@reborrow email $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
+    (@reborrow url $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
     (@reborrow text $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
     (@reborrow $kind:ident $e:expr) => { $e };
-    (@check text $e:expr, $name:expr) => { if let Some(v) = &$e { check_text($name, v)?; } };
+    (@check name $e:expr, $name:expr) => { if let Some(v) = &$e { check_name($name, v)?; } };
+    (@check email $e:expr, $name:expr) => { if let Some(v) = &$e { check_email($name, v)?; } };
+    (@check url $e:expr, $name:expr) => { if let Some(v) = &$e { check_url($name, v)?; } };
     (@check gender $e:expr, $name:expr) => {
         if $e == Some(Gender::Unrecognized) { return Err(unrecognized_enum($name)); }
     };
@@ -171,21 +183,21 @@ create_user! {
     /// Country (free text; `"USA"` and ISO-2 codes are both seen).
     country: text,
     /// Email address: one `@` with text on both sides.
-    email: text,
+    email: email,
     /// Facebook profile: an absolute http(s) URL.
-    facebook_url: text,
+    facebook_url: url,
     /// First name: at most 40 characters.
-    first_name: text,
+    first_name: name,
     /// Gender (sent as 1, 2 or 3).
     gender: gender,
     /// Google profile: an absolute http(s) URL.
-    google_url: text,
+    google_url: url,
     /// Gravatar: an absolute http(s) URL.
-    gravatar_url: text,
+    gravatar_url: url,
     /// Last name: at most 40 characters.
-    last_name: text,
+    last_name: name,
     /// LinkedIn profile: an absolute http(s) URL.
-    linkedin_url: text,
+    linkedin_url: url,
     /// Whether the user receives notifications.
     notifications: bool,
     /// Phone number.
@@ -199,7 +211,7 @@ create_user! {
     /// Time zone.
     timezone: text,
     /// Twitter profile: an absolute http(s) URL.
-    twitter_url: text,
+    twitter_url: url,
     /// Whether the user unsubscribed from emails.
     unsubscribed: bool,
     /// The application's own identifier for the user.
@@ -359,38 +371,34 @@ impl<'a> CreateUser<'a> {
     }
 }
 
-fn check_text(name: &'static str, value: &str) -> Result<(), Error> {
-    match name {
-        "first_name" | "last_name" => {
-            let chars = value.chars().count();
-            if chars > MAX_NAME_CHARS {
-                return Err(Error::invalid_input(
-                    name,
-                    format!(
-                        "{chars} characters, but User.com accepts at most {MAX_NAME_CHARS}; \
-                         shorten it (usercom never truncates)"
-                    ),
-                ));
-            }
-        }
-        "email" => {
-            let mut parts = value.split('@');
-            let ok = matches!(
-                (parts.next(), parts.next(), parts.next()),
-                (Some(local), Some(domain), None) if !local.is_empty() && !domain.is_empty()
-            );
-            if !ok {
-                return Err(Error::invalid_input(
-                    name,
-                    format!(
-                        "{value:?} is not an email address: it needs exactly one `@` with \
-                         text on both sides"
-                    ),
-                ));
-            }
-        }
-        _ if name.ends_with("_url") => check_url(name, value)?,
-        _ => {}
+fn check_name(name: &'static str, value: &str) -> Result<(), Error> {
+    let chars = value.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(Error::invalid_input(
+            name,
+            format!(
+                "{chars} characters, but User.com accepts at most {MAX_NAME_CHARS}; \
+                 shorten it (usercom never truncates)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_email(name: &'static str, value: &str) -> Result<(), Error> {
+    let mut parts = value.split('@');
+    let ok = matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(local), Some(domain), None) if !local.is_empty() && !domain.is_empty()
+    );
+    if !ok {
+        return Err(Error::invalid_input(
+            name,
+            format!(
+                "{value:?} is not an email address: it needs exactly one `@` with text on both \
+                 sides"
+            ),
+        ));
     }
     Ok(())
 }
