@@ -1,39 +1,77 @@
 //! A blocking client, for applications without an async runtime (feature `blocking`).
 //!
-//! It has the same constructor, builder and `create_user` as the async [`crate::Client`],
-//! which it drives on a private one-thread runtime.
+//! [`Client`] wraps the async [`crate::Client`] and offers every one of its operations as a
+//! plain function call. Build it from the async builder, so that every setting is there:
 //!
 //! ```no_run
-//! use usercom_core::{blocking::Client, CreateUser};
-//! let client = Client::new("my-app", &std::env::var("USERCOM_API_KEY").unwrap())?;
+//! use usercom_core::CreateUser;
+//! let client = usercom_core::Client::builder()
+//!     .subdomain("my-app")
+//!     .api_key(&std::env::var("USERCOM_API_KEY").unwrap())
+//!     .max_retries(5)
+//!     .build_blocking()?;
 //! let user = client.create_user(&CreateUser::new().email("ada@example.org"))?;
 //! println!("created {}", user.id);
 //! # Ok::<(), usercom_core::Error>(())
 //! ```
+//!
+//! [`Client::new`] and [`Client::builder`] remain as shorthands.
+//!
+//! # Where it may be called
+//!
+//! Anywhere a thread may block: plain synchronous code, threads sharing one client, a
+//! [`tokio::task::spawn_blocking`] closure, code under a [`tokio::runtime::Runtime::enter`]
+//! guard. Each call runs the async operation on the calling thread, in the context of the
+//! client's own runtime, whose dedicated thread drives the connections, timers and DNS
+//! look-ups meanwhile; the caller sleeps until its answer is complete. Nothing depends on
+//! the caller's runtime, if any, so a call cannot deadlock on it.
+//!
+//! Called from an async task it still works, but it blocks that task's worker thread (and,
+//! on a current-thread runtime, every other task) until the answer arrives: there, use the
+//! async [`crate::Client`]. Dropping the client is fine anywhere, async contexts included.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
-use crate::{ApiVersion, Error, IntoUserComUser, User};
+use futures_util::{Stream, StreamExt};
 
-/// A blocking User.com client. Cheap to clone; clones share one connection pool and runtime.
+use crate::{ApiVersion, Error, IntoUserComUser, MapsUserId, Upserted, User};
+
+/// A blocking User.com client: the async [`crate::Client`]'s operations as plain calls.
 ///
-/// Calling it from inside an async runtime is an [`Error::Config`] (it would block the
-/// runtime's thread): use the async [`crate::Client`] there.
+/// Cheap to clone: clones share one connection pool and one runtime thread, and may be used
+/// from many threads at once. Its `Debug` never shows the API key. See the
+/// [module documentation](self) for where it may be called.
+///
+/// ```no_run
+/// use usercom_core::{blocking::Client, CreateUser};
+/// let client = Client::new("my-app", &std::env::var("USERCOM_API_KEY").unwrap())?;
+/// let user = client.create_user(&CreateUser::new().email("ada@example.org"))?;
+/// println!("created {}", user.id);
+/// # Ok::<(), usercom_core::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Client {
     inner: crate::Client,
     runtime: Arc<Runtime>,
 }
 
-/// The private runtime. Dropping a tokio runtime inside an async context panics, so it is
-/// shut down in the background instead: dropping the client is safe anywhere.
-struct Runtime(Option<tokio::runtime::Runtime>);
+/// The client's own runtime: one worker thread, which drives the I/O and timers of every
+/// request while callers wait.
+struct Runtime {
+    handle: tokio::runtime::Handle,
+    runtime: Option<tokio::runtime::Runtime>,
+}
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        if let Some(runtime) = self.0.take() {
+        // Dropping a runtime inside an async context panics, and waiting for its blocking
+        // tasks (DNS look-ups) would block the dropping thread: shut down in the background.
+        if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
         }
     }
@@ -48,130 +86,41 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client of `https://<subdomain>.user.com/api/public/`; see [`crate::Client::new`].
+    /// A client of `https://<subdomain>.user.com/api/public/` with the default settings; see
+    /// [`crate::Client::new`].
     pub fn new(subdomain: &str, api_key: &str) -> Result<Client, Error> {
-        Client::builder()
+        crate::Client::builder()
             .subdomain(subdomain)
             .api_key(api_key)
-            .build()
+            .build_blocking()
     }
 
-    /// A builder; see [`crate::ClientBuilder`].
+    /// A builder with the settings of [`crate::ClientBuilder`]. Equivalent to
+    /// [`crate::Client::builder`] followed by
+    /// [`build_blocking`](crate::ClientBuilder::build_blocking).
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             inner: crate::Client::builder(),
         }
     }
 
-    /// The URL every request path is joined to.
-    pub fn base_url(&self) -> &str {
-        self.inner.base_url()
-    }
-
-    /// Creates a user; see [`crate::Client::create_user`].
-    pub fn create_user<T>(&self, value: &T) -> Result<User, Error>
-    where
-        T: IntoUserComUser + ?Sized,
-    {
-        self.block_on(self.inner.create_user(value))?
-    }
-
-    /// Creates or updates a user matched on `user_id`; see [`crate::Client::upsert_user`].
-    pub fn upsert_user<T>(&self, value: &T) -> Result<crate::Upserted, Error>
-    where
-        T: IntoUserComUser + crate::MapsUserId + ?Sized,
-    {
-        self.block_on(self.inner.upsert_user(value))?
-    }
-
-    fn block_on<F: std::future::Future>(&self, future: F) -> Result<F::Output, Error> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::config(
-                "the blocking client was called inside an async runtime, where it would block \
-                 a worker thread; use the async usercom::Client there",
-            ));
-        }
-        let runtime = self
-            .runtime
-            .0
-            .as_ref()
-            .expect("the runtime lives as long as the client");
-        Ok(runtime.block_on(future))
-    }
-}
-
-/// Builds a blocking [`Client`]; the same settings as [`crate::ClientBuilder`].
-#[derive(Debug, Clone)]
-pub struct ClientBuilder {
-    inner: crate::ClientBuilder,
-}
-
-impl ClientBuilder {
-    /// See [`crate::ClientBuilder::subdomain`].
-    pub fn subdomain(self, subdomain: &str) -> Self {
-        ClientBuilder {
-            inner: self.inner.subdomain(subdomain),
-        }
-    }
-
-    /// See [`crate::ClientBuilder::base_url`].
-    pub fn base_url(self, base_url: &str) -> Self {
-        ClientBuilder {
-            inner: self.inner.base_url(base_url),
-        }
-    }
-
-    /// See [`crate::ClientBuilder::api_key`].
-    pub fn api_key(self, api_key: &str) -> Self {
-        ClientBuilder {
-            inner: self.inner.api_key(api_key),
-        }
-    }
-
-    /// See [`crate::ClientBuilder::timeout`].
-    pub fn timeout(self, timeout: Duration) -> Self {
-        ClientBuilder {
-            inner: self.inner.timeout(timeout),
-        }
-    }
-
-    /// See [`crate::ClientBuilder::connect_timeout`].
-    pub fn connect_timeout(self, timeout: Duration) -> Self {
-        ClientBuilder {
-            inner: self.inner.connect_timeout(timeout),
-        }
-    }
-
-    /// See [`crate::ClientBuilder::max_response_bytes`].
-    pub fn max_response_bytes(self, bytes: usize) -> Self {
-        ClientBuilder {
-            inner: self.inner.max_response_bytes(bytes),
-        }
-    }
-
-    /// See [`crate::ClientBuilder::api_version`].
-    pub fn api_version(self, version: ApiVersion) -> Self {
-        ClientBuilder {
-            inner: self.inner.api_version(version),
-        }
-    }
-
-    /// See [`crate::ClientBuilder::retry_policy`].
-    pub fn retry_policy(self, policy: crate::RetryPolicy) -> Self {
-        ClientBuilder {
-            inner: self.inner.retry_policy(policy),
-        }
-    }
-
-    /// See [`crate::ClientBuilder::max_retries`].
-    pub fn max_retries(self, n: u32) -> Self {
-        ClientBuilder {
-            inner: self.inner.max_retries(n),
-        }
-    }
-
-    /// Checks the settings and builds the client and its runtime. Nothing is sent.
-    pub fn build(self) -> Result<Client, Error> {
+    /// Wraps an async client: the blocking client shares its settings and connection pool,
+    /// and starts the runtime thread that drives its requests.
+    ///
+    /// Fails with [`Error::Config`] only when that thread cannot be started.
+    ///
+    /// Connections opened by the blocking client belong to its runtime; if the async
+    /// `client` is also used on another runtime, connections it opens there live as long
+    /// as that runtime, and a pooled connection whose runtime has stopped is not reused.
+    ///
+    /// ```
+    /// use usercom_core::{blocking, Client};
+    /// let client = Client::new("my-app", &"k".repeat(64))?;
+    /// let blocking = blocking::Client::from_async(client)?;
+    /// assert_eq!(blocking.base_url(), "https://my-app.user.com/api/public/");
+    /// # Ok::<(), usercom_core::Error>(())
+    /// ```
+    pub fn from_async(client: crate::Client) -> Result<Client, Error> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("usercom-blocking")
@@ -180,14 +129,253 @@ impl ClientBuilder {
             .map_err(|e| {
                 Error::config(format!("cannot start the blocking client's runtime: {e}"))
             })?;
-        // reqwest's client must be built inside a runtime context to pick up its timers.
-        let inner = {
-            let _guard = runtime.enter();
-            self.inner.build()?
-        };
         Ok(Client {
-            inner,
-            runtime: Arc::new(Runtime(Some(runtime))),
+            inner: client,
+            runtime: Arc::new(Runtime {
+                handle: runtime.handle().clone(),
+                runtime: Some(runtime),
+            }),
         })
+    }
+
+    /// The URL every request path is joined to; it ends with `/`.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    /// The API version this client speaks.
+    pub fn api_version(&self) -> ApiVersion {
+        self.inner.api_version()
+    }
+
+    /// The exact JSON body `create_user` would send first for `value`; see
+    /// [`crate::Client::create_user_body`]. Nothing is sent.
+    pub fn create_user_body<T>(&self, value: &T) -> Result<Vec<u8>, Error>
+    where
+        T: IntoUserComUser + ?Sized,
+    {
+        self.inner.create_user_body(value)
+    }
+
+    /// Creates a user; see [`crate::Client::create_user`].
+    pub fn create_user<T>(&self, value: &T) -> Result<User, Error>
+    where
+        T: IntoUserComUser + ?Sized,
+    {
+        self.wait(self.inner.create_user(value))
+    }
+
+    /// Creates or updates the user with the same `user_id`; see
+    /// [`crate::Client::upsert_user`].
+    pub fn upsert_user<T>(&self, value: &T) -> Result<Upserted, Error>
+    where
+        T: IntoUserComUser + MapsUserId + ?Sized,
+    {
+        self.wait(self.inner.upsert_user(value))
+    }
+
+    /// Creates many users with at most `concurrency` requests in flight, and yields each
+    /// input's outcome as `(index, result)` in completion order; see
+    /// [`crate::Client::create_users`].
+    ///
+    /// Nothing is sent until the first call of [`Iterator::next`]; each call waits for the
+    /// next outcome. `inputs` is pulled lazily, as requests complete, and every input
+    /// yields exactly one outcome. Dropping the iterator early abandons the requests in
+    /// flight (their users may or may not be created) and sends no more.
+    ///
+    /// ```no_run
+    /// # fn run(client: usercom_core::blocking::Client) {
+    /// use usercom_core::CreateUser;
+    /// let emails = ["a@example.org", "b@example.org", "c@example.org"];
+    /// let inputs = emails.into_iter().map(|e| CreateUser::new().email(e));
+    /// for (index, result) in client.create_users(inputs, 8) {
+    ///     match result {
+    ///         Ok(user) => println!("{}: created {}", emails[index], user.id),
+    ///         Err(err) => eprintln!("{}: {err}", emails[index]),
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn create_users<I>(&self, inputs: I, concurrency: usize) -> Outcomes<'_, User>
+    where
+        I: IntoIterator,
+        I::IntoIter: Send + 'static,
+        I::Item: IntoUserComUser + Send + Sync + 'static,
+    {
+        self.outcomes(self.inner.create_users(inputs, concurrency))
+    }
+
+    /// Upserts many values like [`Client::create_users`] creates them; see
+    /// [`crate::Client::upsert_users`].
+    pub fn upsert_users<I>(&self, inputs: I, concurrency: usize) -> Outcomes<'_, Upserted>
+    where
+        I: IntoIterator,
+        I::IntoIter: Send + 'static,
+        I::Item: IntoUserComUser + MapsUserId + Send + Sync + 'static,
+    {
+        self.outcomes(self.inner.upsert_users(inputs, concurrency))
+    }
+
+    /// The one path of every async operation: runs `future` to completion on the calling
+    /// thread, in the context of the client's runtime (whose thread drives its I/O and
+    /// timers), and returns its output.
+    ///
+    /// The future is polled where it was made, so it may borrow the caller's values and
+    /// need not be `Send`: wrapping an async operation takes one line. Tokio's cooperative
+    /// budget is off for it: inside an async task, whose budget does not refill while this
+    /// thread waits, a spent budget would otherwise make every poll pend forever.
+    fn wait<F: Future>(&self, future: F) -> F::Output {
+        let _context = self.runtime.handle.enter();
+        park_until_ready(tokio::task::unconstrained(future))
+    }
+
+    /// The iterator of a bulk operation's outcome stream.
+    fn outcomes<'a, T, S>(&'a self, stream: S) -> Outcomes<'a, T>
+    where
+        S: Stream<Item = (usize, Result<T, Error>)> + Send + 'a,
+    {
+        Outcomes {
+            client: self,
+            stream: Some(Box::pin(stream)),
+        }
+    }
+}
+
+/// Polls `future` on this thread, sleeping between polls until its waker is called.
+fn park_until_ready<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        // A wake-up that came before this park makes it return at once; a spurious one only
+        // costs a poll.
+        std::thread::park();
+    }
+}
+
+/// A waker that unparks the waiting thread.
+struct Unpark(std::thread::Thread);
+
+impl Wake for Unpark {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// The outcomes of [`Client::create_users`] or [`Client::upsert_users`]: one
+/// `(index, result)` per input, in completion order.
+///
+/// Each [`next`](Iterator::next) blocks until the next request completes. The operation
+/// advances only while a `next` waits, exactly as the async stream advances only while it
+/// is polled: inputs are pulled as requests complete, at most `concurrency` in flight.
+pub struct Outcomes<'a, T> {
+    client: &'a Client,
+    /// `None` once the stream has ended.
+    stream: Option<OutcomeStream<'a, T>>,
+}
+
+/// The async client's outcome stream of a bulk operation.
+type OutcomeStream<'a, T> = Pin<Box<dyn Stream<Item = (usize, Result<T, Error>)> + Send + 'a>>;
+
+impl<T> Iterator for Outcomes<'_, T> {
+    type Item = (usize, Result<T, Error>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let stream = self.stream.as_mut()?;
+        let outcome = self.client.wait(stream.next());
+        if outcome.is_none() {
+            self.stream = None;
+        }
+        outcome
+    }
+}
+
+impl<T> std::iter::FusedIterator for Outcomes<'_, T> {}
+
+impl<T> Drop for Outcomes<'_, T> {
+    fn drop(&mut self) {
+        // Abandoned requests may hand their connection back to the pool, which can spawn a
+        // task: they are dropped in the client's runtime context.
+        let _context = self.client.runtime.handle.enter();
+        self.stream = None;
+    }
+}
+
+impl<T> fmt::Debug for Outcomes<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Outcomes")
+            .field("finished", &self.stream.is_none())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a blocking [`Client`] with the settings of [`crate::ClientBuilder`], to which
+/// every setter forwards.
+///
+/// [`crate::Client::builder`] followed by
+/// [`build_blocking`](crate::ClientBuilder::build_blocking) does the same, and has every
+/// setting by construction; a builder made that way converts into this one with
+/// [`From`].
+///
+/// ```
+/// use std::time::Duration;
+/// use usercom_core::blocking::Client;
+/// let client = Client::builder()
+///     .base_url("http://127.0.0.1:8080/api/public")
+///     .api_key(&"a".repeat(64))
+///     .timeout(Duration::from_secs(5))
+///     .build()?;
+/// assert_eq!(client.base_url(), "http://127.0.0.1:8080/api/public/");
+/// # Ok::<(), usercom_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ClientBuilder {
+    inner: crate::ClientBuilder,
+}
+
+impl From<crate::ClientBuilder> for ClientBuilder {
+    fn from(inner: crate::ClientBuilder) -> Self {
+        ClientBuilder { inner }
+    }
+}
+
+/// Setters that forward to the async builder's setter of the same name.
+macro_rules! forward_setters {
+    ($( $setter:ident($arg:ident: $ty:ty); )+) => {
+        $(
+            #[doc = concat!("See [`crate::ClientBuilder::", stringify!($setter), "`].")]
+            pub fn $setter(self, $arg: $ty) -> Self {
+                ClientBuilder {
+                    inner: self.inner.$setter($arg),
+                }
+            }
+        )+
+    };
+}
+
+impl ClientBuilder {
+    forward_setters! {
+        subdomain(subdomain: &str);
+        base_url(base_url: &str);
+        api_key(api_key: &str);
+        timeout(timeout: Duration);
+        connect_timeout(timeout: Duration);
+        max_response_bytes(bytes: usize);
+        api_version(version: ApiVersion);
+        retry_policy(policy: crate::RetryPolicy);
+        max_retries(n: u32);
+    }
+
+    /// Checks the settings and builds the client and its runtime thread; see
+    /// [`crate::ClientBuilder::build_blocking`]. Nothing is sent.
+    pub fn build(self) -> Result<Client, Error> {
+        self.inner.build_blocking()
     }
 }

@@ -617,6 +617,23 @@ impl ClientBuilder {
             }),
         })
     }
+
+    /// Checks the settings and builds a [`blocking::Client`](crate::blocking::Client) with
+    /// them (feature `blocking`); see
+    /// [`blocking::Client::from_async`](crate::blocking::Client::from_async). Nothing is sent.
+    ///
+    /// ```
+    /// let client = usercom_core::Client::builder()
+    ///     .subdomain("my-app")
+    ///     .api_key(&"k".repeat(64))
+    ///     .build_blocking()?;
+    /// assert_eq!(client.base_url(), "https://my-app.user.com/api/public/");
+    /// # Ok::<(), usercom_core::Error>(())
+    /// ```
+    #[cfg(feature = "blocking")]
+    pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
+        crate::blocking::Client::from_async(self.build()?)
+    }
 }
 
 fn check_api_key(key: &str) -> Result<(), Error> {
