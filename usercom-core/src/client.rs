@@ -52,6 +52,8 @@ struct Inner {
     max_response_bytes: usize,
     api_version: ApiVersion,
     retry: RetryPolicy,
+    /// Only to redact it from the bodies errors keep; never shown.
+    api_key: Box<str>,
 }
 
 impl fmt::Debug for Client {
@@ -108,7 +110,7 @@ impl Client {
         let user: User = self
             .post_json("users/", &payload.body(self.inner.api_version), false)
             .await?;
-        self.set_custom_attributes(user, true, &payload).await
+        self.finish_custom_attributes(user, true, &payload).await
     }
 
     /// Creates the user, or updates the one with the same `user_id`: `POST
@@ -121,8 +123,13 @@ impl Client {
     /// third, as for `create_user`.
     ///
     /// Only values that map `user_id` can be upserted, checked at compile time through
-    /// [`MapsUserId`]; a value whose `user_id` is `None` at run time is an
-    /// [`Error::InvalidInput`], and nothing is sent.
+    /// [`MapsUserId`]; a value whose `user_id` is `None`, empty or only white space at run
+    /// time is an [`Error::InvalidInput`], and nothing is sent (a blank id would merge
+    /// unrelated people into one user).
+    ///
+    /// When the upsert succeeded but the user cannot be read back (a key that may write but
+    /// not read, say), the error is [`Error::ReadBackFailed`] with the user's id; custom
+    /// attributes are still set by that id, and the error says whether they were.
     pub async fn upsert_user<T>(&self, value: &T) -> Result<Upserted, Error>
     where
         T: IntoUserComUser + MapsUserId + ?Sized,
@@ -141,19 +148,113 @@ impl Client {
                 true,
             )
             .await?;
-        let user: User = self.get_json(&format!("users/{}/", answer.id)).await?;
+        let created = answer.created;
+        let user = match self.get_user_by_id(answer.id).await {
+            Ok(user) => user,
+            Err(source) => {
+                // The user exists; its attributes can still be set by id.
+                let mut custom_attributes_set = true;
+                if payload.has_custom_attributes() {
+                    match self.send_custom_attributes(answer.id, &payload).await {
+                        Ok(Some(user)) => return Ok(Upserted { created, user }),
+                        Ok(None) => {}
+                        Err(error) => {
+                            tracing::debug!(error = %error, "setting custom attributes failed");
+                            custom_attributes_set = false;
+                        }
+                    }
+                }
+                return Err(Error::ReadBackFailed {
+                    id: answer.id,
+                    created,
+                    custom_attributes_set,
+                    source: Box::new(source),
+                });
+            }
+        };
         let user = self
-            .set_custom_attributes(user, answer.created, &payload)
+            .finish_custom_attributes(user, created, &payload)
             .await?;
-        Ok(Upserted {
-            created: answer.created,
-            user,
-        })
+        Ok(Upserted { created, user })
     }
 
-    /// Sets the custom attributes of `payload` on the user just created (`created`) or
-    /// updated, and returns the final user. Nothing to set: `user` as it is.
-    async fn set_custom_attributes(
+    /// Sets the custom attributes of `attributes` (its standard attributes are ignored) on
+    /// the user whose User.com id is `user_id`: `POST users/<id>/set_multiple_attributes/`.
+    /// Setting the same values twice is harmless, so the whole retry policy applies.
+    ///
+    /// This is the call to make after an [`Error::AttributesNotSet`] or an
+    /// [`Error::ReadBackFailed`] ([`Error::user_id`] gives the id): the user exists, only its
+    /// attributes are missing.
+    ///
+    /// Returns the user as it is afterwards: the answer when User.com answers with the user,
+    /// else the user read back with `GET users/<id>/`. A value without custom attributes is
+    /// an [`Error::InvalidInput`], and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: usercom_core::Client) -> Result<(), usercom_core::Error> {
+    /// use usercom_core::CreateUser;
+    /// let user = client
+    ///     .set_custom_attributes(42, &CreateUser::new().attribute("plan", "pro"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_custom_attributes<T>(
+        &self,
+        user_id: u64,
+        attributes: &T,
+    ) -> Result<User, Error>
+    where
+        T: IntoUserComUser + ?Sized,
+    {
+        let payload = checked_payload(attributes)?;
+        if !payload.has_custom_attributes() {
+            return Err(Error::invalid_input(
+                "attributes",
+                "this value has no custom attributes to set",
+            ));
+        }
+        match self.send_custom_attributes(user_id, &payload).await? {
+            Some(user) => Ok(user),
+            None => self.get_user_by_id(user_id).await,
+        }
+    }
+
+    /// `GET users/<id>/`.
+    async fn get_user_by_id(&self, id: u64) -> Result<User, Error> {
+        self.get_json(&format!("users/{id}/")).await
+    }
+
+    /// Sends the custom attributes of `payload` to the user `id`. Any 2xx is a success: the
+    /// answer is the user when it decodes as one, `None` when it is anything else (no
+    /// documentation shows its shape).
+    async fn send_custom_attributes(
+        &self,
+        id: u64,
+        payload: &CreateUser<'_>,
+    ) -> Result<Option<User>, Error> {
+        let path = format!("users/{id}/set_multiple_attributes/");
+        let body = serde_json::to_vec(&payload.custom_attributes_body())
+            .map_err(|e| Error::invalid_input("payload", e.to_string()))?;
+        self.send_with(
+            Method::POST,
+            &path,
+            Some(Bytes::from(body)),
+            true,
+            |status, bytes| match decode::<User>(status, bytes) {
+                Ok(user) => Ok(Some(user)),
+                Err(error) => {
+                    tracing::debug!(status, error = %error, "the answer is not a user");
+                    Ok(None)
+                }
+            },
+        )
+        .await
+    }
+
+    /// Sets the custom attributes of `payload` on `user`, just created (`created`) or
+    /// updated, and returns the final user. Nothing to set: `user` as it is. When the answer
+    /// is not a user, the user is read back.
+    async fn finish_custom_attributes(
         &self,
         user: User,
         created: bool,
@@ -162,15 +263,24 @@ impl Client {
         if !payload.has_custom_attributes() {
             return Ok(user);
         }
-        let path = format!("users/{}/set_multiple_attributes/", user.id);
-        // Setting the same attributes twice is harmless: the whole policy applies.
-        self.post_json::<User>(&path, &payload.custom_attributes_body(), true)
-            .await
-            .map_err(|source| Error::AttributesNotSet {
+        match self.send_custom_attributes(user.id, payload).await {
+            Ok(Some(user)) => Ok(user),
+            Ok(None) => {
+                self.get_user_by_id(user.id)
+                    .await
+                    .map_err(|source| Error::ReadBackFailed {
+                        id: user.id,
+                        created,
+                        custom_attributes_set: true,
+                        source: Box::new(source),
+                    })
+            }
+            Err(source) => Err(Error::AttributesNotSet {
                 user: Box::new(user),
                 created,
                 source: Box::new(source),
-            })
+            }),
+        }
     }
 
     /// Upserts many values like [`Client::create_users`] creates them: at most `concurrency`
@@ -295,6 +405,19 @@ impl Client {
         body: Option<Bytes>,
         idempotent: bool,
     ) -> Result<R, Error> {
+        self.send_with(method, path, body, idempotent, decode::<R>)
+            .await
+    }
+
+    /// [`Client::send`] with the decoder of a success body given.
+    async fn send_with<R>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Bytes>,
+        idempotent: bool,
+        decoder: fn(u16, &[u8]) -> Result<R, Error>,
+    ) -> Result<R, Error> {
         let url = self
             .inner
             .base_url
@@ -312,7 +435,7 @@ impl Client {
             );
             let started = Instant::now();
             let result = self
-                .attempt(method.clone(), url.clone(), body.clone())
+                .attempt(method.clone(), url.clone(), body.clone(), decoder)
                 .instrument(span.clone())
                 .await;
             span.record("latency_ms", started.elapsed().as_millis() as u64);
@@ -348,11 +471,18 @@ impl Client {
     }
 
     /// One attempt: send, read the capped body, decode a success.
-    async fn attempt<R: DeserializeOwned>(
+    ///
+    /// Once a status has arrived, it decides the outcome: an error status is an
+    /// [`Error::Api`] whatever happens to its body (read up to the size limit, and cut there
+    /// or where the connection broke, with a note), so that a `503` stays retryable and a
+    /// `429` keeps its `Retry-After`; a success whose body is cut short or over the limit
+    /// is still a success ([`Error::Decode`], [`Error::ResponseTooLarge`]).
+    async fn attempt<R>(
         &self,
         method: Method,
         url: Url,
         body: Option<Bytes>,
+        decoder: fn(u16, &[u8]) -> Result<R, Error>,
     ) -> Result<(u16, R), Error> {
         let mut request = self.inner.http.request(method, url);
         if let Some(body) = body {
@@ -365,38 +495,109 @@ impl Client {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(crate::retry::parse_retry_after);
-        let bytes = read_capped(response, self.inner.max_response_bytes).await?;
-        if !(200..300).contains(&status) {
+        let cap = self.inner.max_response_bytes;
+        let success = (200..300).contains(&status);
+        if success {
+            if let Some(len) = response.content_length().filter(|len| *len > cap as u64) {
+                return Err(Error::ResponseTooLarge {
+                    status,
+                    limit: cap,
+                    received: len,
+                });
+            }
+        }
+        let (bytes, end) = read_capped(response, cap).await;
+        if !success {
+            let mut body = String::from_utf8_lossy(&bytes).into_owned();
+            match end {
+                BodyEnd::Complete => {}
+                BodyEnd::OverLimit(_) => {
+                    body.push_str(&format!("\n[usercom: body cut at the {cap}-byte limit]"));
+                }
+                BodyEnd::Broken(error) => {
+                    body.push_str(&format!("\n[usercom: body cut short: {error}]"));
+                }
+            }
             return Err(Error::Api {
                 status,
-                body: String::from_utf8_lossy(&bytes).into_owned(),
+                body: self.redact(body),
                 retry_after,
             });
         }
-        decode(status, &bytes).map(|value| (status, value))
+        let result = match end {
+            BodyEnd::Complete => decoder(status, &bytes),
+            BodyEnd::OverLimit(received) => Err(Error::ResponseTooLarge {
+                status,
+                limit: cap,
+                received,
+            }),
+            BodyEnd::Broken(error) => Err(Error::Decode {
+                status,
+                path: ".".to_owned(),
+                message: format!(
+                    "the body was cut short after {} bytes: {}",
+                    bytes.len(),
+                    error.without_url()
+                ),
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            }),
+        };
+        result
+            .map(|value| (status, value))
+            .map_err(|error| match error {
+                Error::Decode {
+                    status,
+                    path,
+                    message,
+                    body,
+                } => Error::Decode {
+                    status,
+                    path,
+                    message,
+                    body: self.redact(body),
+                },
+                other => other,
+            })
+    }
+
+    /// `text` without the API key (some servers and proxies quote the token they refuse).
+    fn redact(&self, text: String) -> String {
+        if text.contains(&*self.inner.api_key) {
+            text.replace(&*self.inner.api_key, "<redacted>")
+        } else {
+            text
+        }
     }
 }
 
-async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, Error> {
-    let status = response.status().as_u16();
-    let too_large = |len: u64| Error::ResponseTooLarge {
-        status,
-        limit: cap,
-        received: len,
-    };
-    if let Some(len) = response.content_length() {
-        if len > cap as u64 {
-            return Err(too_large(len));
-        }
-    }
+/// How reading a body ended.
+enum BodyEnd {
+    /// Read whole.
+    Complete,
+    /// Stopped at the size limit; how many bytes were announced or had arrived.
+    OverLimit(u64),
+    /// The connection broke.
+    Broken(reqwest::Error),
+}
+
+/// Reads at most `cap` bytes of the body; what was read, and how reading ended.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> (Vec<u8>, BodyEnd) {
     let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
-        if bytes.len() + chunk.len() > cap {
-            return Err(too_large((bytes.len() + chunk.len()) as u64));
+    loop {
+        match response.chunk().await {
+            Ok(None) => return (bytes, BodyEnd::Complete),
+            Ok(Some(chunk)) => {
+                let room = cap - bytes.len();
+                if chunk.len() > room {
+                    bytes.extend_from_slice(&chunk[..room]);
+                    let received = (cap + chunk.len() - room) as u64;
+                    return (bytes, BodyEnd::OverLimit(received));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Err(error) => return (bytes, BodyEnd::Broken(error)),
         }
-        bytes.extend_from_slice(&chunk);
     }
-    Ok(bytes)
 }
 
 /// The payload of `value`, checked against the documented rules: what every request
@@ -614,6 +815,7 @@ impl ClientBuilder {
                 max_response_bytes: self.max_response_bytes,
                 api_version: self.api_version,
                 retry: self.retry,
+                api_key: api_key.into(),
             }),
         })
     }

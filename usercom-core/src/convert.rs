@@ -237,13 +237,11 @@ pub struct OutOfRange(pub String);
 
 impl OutOfRange {
     /// The invalid-input error for `attribute` holding this value.
-    pub fn into_error(self, attribute: &'static str) -> Error {
-        Error::invalid_input(
+    pub fn into_error(self, attribute: impl Into<Cow<'static, str>>) -> Error {
+        Error::invalid_value_of(
             attribute,
-            format!(
-                "{} is outside the range User.com stores (a 64-bit signed integer)",
-                self.0
-            ),
+            "the value is outside the range User.com stores (a 64-bit signed integer)",
+            self.0,
         )
     }
 }
@@ -307,6 +305,16 @@ macro_rules! integer_types {
                         .map(AttributeValue::Integer)
                         .map_err(|_| OutOfRange(self.to_string())),
                 )
+            }
+        }
+        /// The builder (`CreateUser::attribute`) takes the same integers as the derive; a
+        /// value outside `i64` is kept so that `validate` refuses it.
+        impl From<$ty> for AttributeValue<'_> {
+            fn from(value: $ty) -> Self {
+                match i64::try_from(value) {
+                    Ok(value) => AttributeValue::Integer(value),
+                    Err(_) => AttributeValue::OutOfRange(OutOfRange(value.to_string())),
+                }
             }
         }
     )+};

@@ -29,12 +29,18 @@ pub enum Error {
     },
 
     /// The payload breaks a documented rule of User.com. Nothing was sent.
+    ///
+    /// `Display` names the attribute and the rule, never the value (it may be personal data
+    /// that an application's error log should not store); [`Error::invalid_value`] gives the
+    /// value to callers who want it.
     #[error("invalid value for `{attribute}`: {reason} (nothing was sent)")]
     InvalidInput {
         /// The attribute (standard or custom) at fault.
         attribute: Cow<'static, str>,
-        /// Why it was refused and what to do.
+        /// Why it was refused and what to do. It never quotes the value.
         reason: Cow<'static, str>,
+        /// The refused value, when there is one to show (kept out of `Display`).
+        value: Option<String>,
     },
 
     /// The server answered with a non-success status.
@@ -57,7 +63,22 @@ pub enum Error {
         source: reqwest::Error,
     },
 
-    /// The request took longer than the configured timeout.
+    /// A secure connection could not be established: the server's TLS certificate is not
+    /// trusted (self-signed, expired, for another host; or a proxy intercepting TLS), or the
+    /// handshake failed. Nothing was sent, and the client does not retry: the cause is
+    /// permanent until the certificate or the trust store is fixed.
+    #[error("could not connect to User.com securely: {reason} (nothing was sent; retrying will not help until this is fixed)")]
+    Tls {
+        /// What is wrong, e.g. "the server's TLS certificate is not trusted: UnknownIssuer".
+        reason: String,
+        /// The underlying HTTP client error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The request was sent, but the answer did not arrive within the configured timeout.
+    /// (A connection that could not be opened in time is a [`Error::Transport`] that is safe
+    /// to retry: nothing was sent.)
     #[error("User.com did not answer within the timeout{UNKNOWN_OUTCOME}")]
     Timeout {
         /// The underlying HTTP client error.
@@ -94,8 +115,32 @@ pub enum Error {
         source: Box<Error>,
     },
 
-    /// The server answered success, but the body is not the documented JSON. The request
-    /// itself succeeded (a user was created).
+    /// An upsert succeeded (the user with this `id` was created or updated), but reading it
+    /// back (`GET users/<id>/`) failed, for example with a key that may write but not read.
+    /// The user exists: do not create it again. Whether its custom attributes were set is in
+    /// `custom_attributes_set`; if not, set them with
+    /// [`Client::set_custom_attributes`](crate::Client::set_custom_attributes).
+    #[error(
+        "the user was {} (id {id}), but reading it back failed{}",
+        if *.created { "created" } else { "updated" },
+        if *.custom_attributes_set { "" } else {
+            "; its custom attributes were not set: send them with `Client::set_custom_attributes`"
+        }
+    )]
+    ReadBackFailed {
+        /// The User.com id of the user that was created or updated.
+        id: u64,
+        /// `true` when the user was created by this call, `false` when it was updated.
+        created: bool,
+        /// `true` when the payload's custom attributes were set (or it had none).
+        custom_attributes_set: bool,
+        /// Why reading the user back failed.
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// The server answered success, but the body is not the documented JSON, or could not
+    /// be read whole. The request itself succeeded (a user was created).
     #[error("User.com answered {status} (success) with a body that does not decode: at `{path}`: {message}")]
     Decode {
         /// The HTTP status of the response.
@@ -117,8 +162,10 @@ impl Error {
             Error::Api { status, .. }
             | Error::Decode { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
-            Error::AttributesNotSet { source, .. } => source.status(),
-            Error::Transport { source } | Error::Timeout { source } => {
+            Error::AttributesNotSet { source, .. } | Error::ReadBackFailed { source, .. } => {
+                source.status()
+            }
+            Error::Transport { source } | Error::Timeout { source } | Error::Tls { source, .. } => {
                 source.status().map(|s| s.as_u16())
             }
             Error::Config { .. } | Error::InvalidInput { .. } => None,
@@ -126,7 +173,8 @@ impl Error {
     }
 
     /// Whether sending the same request again is safe: the server certainly did not process
-    /// it (`429`, `503`, or a connection that could not be opened). The client already
+    /// it (`429`, `503`, or a connection that could not be opened, in time or at all; not a
+    /// TLS failure, [`Error::Tls`], which sending again cannot cure). The client already
     /// retries these under its [`RetryPolicy`](crate::RetryPolicy); this says whether a
     /// caller may too.
     pub fn safe_to_retry(&self) -> bool {
@@ -174,6 +222,34 @@ impl Error {
         }
     }
 
+    /// The User.com id of a user that exists although the call failed
+    /// ([`Error::AttributesNotSet`], [`Error::ReadBackFailed`]): never create it again; look
+    /// it up or set its attributes with
+    /// [`Client::set_custom_attributes`](crate::Client::set_custom_attributes).
+    pub fn user_id(&self) -> Option<u64> {
+        match self {
+            Error::AttributesNotSet { user, .. } => Some(user.id),
+            Error::ReadBackFailed { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The value an [`Error::InvalidInput`] refused, kept out of `Display` because it may be
+    /// personal data.
+    ///
+    /// ```
+    /// use usercom_core::CreateUser;
+    /// let err = CreateUser::new().email("ada.example.org").validate().unwrap_err();
+    /// assert!(!err.to_string().contains("ada.example.org"));
+    /// assert_eq!(err.invalid_value(), Some("ada.example.org"));
+    /// ```
+    pub fn invalid_value(&self) -> Option<&str> {
+        match self {
+            Error::InvalidInput { value, .. } => value.as_deref(),
+            _ => None,
+        }
+    }
+
     pub(crate) fn invalid_input(
         attribute: impl Into<Cow<'static, str>>,
         reason: impl Into<Cow<'static, str>>,
@@ -181,6 +257,20 @@ impl Error {
         Error::InvalidInput {
             attribute: attribute.into(),
             reason: reason.into(),
+            value: None,
+        }
+    }
+
+    /// An [`Error::InvalidInput`] that keeps the refused value (out of `Display`).
+    pub(crate) fn invalid_value_of(
+        attribute: impl Into<Cow<'static, str>>,
+        reason: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Self {
+        Error::InvalidInput {
+            attribute: attribute.into(),
+            reason: reason.into(),
+            value: Some(value.into()),
         }
     }
 
@@ -192,7 +282,13 @@ impl Error {
         // reqwest puts the URL in its errors; ours never carry credentials, but strip the
         // URL anyway so that an error is the same whatever the subdomain.
         let source = source.without_url();
-        if source.is_timeout() {
+        if let Some(reason) = tls_failure(&source) {
+            return Error::Tls { reason, source };
+        }
+        // A connect timeout is both a timeout and a connect error: the connection was never
+        // established, so nothing was sent. Only a timeout after connecting leaves the
+        // outcome unknown.
+        if source.is_timeout() && !source.is_connect() {
             Error::Timeout { source }
         } else {
             Error::Transport { source }
@@ -211,8 +307,37 @@ fn status_note(status: u16) -> &'static str {
     }
 }
 
+/// The TLS failure behind `error`, in words, if the connection failed in the TLS handshake.
+fn tls_failure(error: &reqwest::Error) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
+    while let Some(mut current) = cause {
+        // `io::Error::source` skips the error it wraps: look inside it.
+        while let Some(inner) = current
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            current = inner;
+        }
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return Some(match tls {
+                rustls::Error::InvalidCertificate(why) => {
+                    format!("the server's TLS certificate is not trusted: {why:?}")
+                }
+                other => format!("the TLS handshake failed: {other}"),
+            });
+        }
+        cause = current.source();
+    }
+    None
+}
+
 fn transport_message(source: &reqwest::Error) -> String {
-    if source.is_connect() {
+    if source.is_connect() && source.is_timeout() {
+        format!(
+            "could not connect to User.com within the connect timeout: {source} (nothing was \
+             sent; safe to retry)"
+        )
+    } else if source.is_connect() {
         format!("could not connect to User.com: {source} (nothing was sent; safe to retry)")
     } else {
         format!("the connection to User.com failed: {source}{UNKNOWN_OUTCOME}")

@@ -142,11 +142,12 @@ macro_rules! create_user {
     (@wire $v2:ident user_id) => { if $v2 { "custom_id" } else { "user_id" } };
     (@wire $v2:ident company_id) => { if $v2 { "company_custom_id" } else { "company_id" } };
     (@wire $v2:ident $field:ident) => { stringify!($field) };
-    // `name`, `email` and `url` are text with a documented rule, checked by `validate`.
+    // `name`, `email`, `url` and `id` are text with a rule, checked by `validate`.
     (@ty name $a:lifetime) => { Cow<$a, str> };
     (@ty email $a:lifetime) => { Cow<$a, str> };
     (@ty url $a:lifetime) => { Cow<$a, str> };
     (@ty text $a:lifetime) => { Cow<$a, str> };
+    (@ty id $a:lifetime) => { Cow<$a, str> };
     (@ty integer $a:lifetime) => { i64 };
     (@ty bool $a:lifetime) => { bool };
     (@ty gender $a:lifetime) => { Gender };
@@ -155,15 +156,18 @@ macro_rules! create_user {
     (@arg email $a:lifetime) => { impl Into<Cow<$a, str>> };
     (@arg url $a:lifetime) => { impl Into<Cow<$a, str>> };
     (@arg text $a:lifetime) => { impl Into<Cow<$a, str>> };
+    (@arg id $a:lifetime) => { impl Into<Cow<$a, str>> };
     (@arg $kind:ident $a:lifetime) => { create_user!(@ty $kind $a) };
     (@reborrow name $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
     (@reborrow email $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
     (@reborrow url $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
     (@reborrow text $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
+    (@reborrow id $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
     (@reborrow $kind:ident $e:expr) => { $e };
     (@check name $e:expr, $name:expr) => { if let Some(v) = &$e { check_name($name, v)?; } };
     (@check email $e:expr, $name:expr) => { if let Some(v) = &$e { check_email($name, v)?; } };
     (@check url $e:expr, $name:expr) => { if let Some(v) = &$e { check_url($name, v)?; } };
+    (@check id $e:expr, $name:expr) => { if let Some(v) = &$e { check_id($name, v)?; } };
     (@check gender $e:expr, $name:expr) => {
         if $e == Some(Gender::Unrecognized) { return Err(unrecognized_enum($name)); }
     };
@@ -178,8 +182,8 @@ create_user! {
     assigned_to: integer,
     /// City.
     city: text,
-    /// Adds the user as an employee of the company with this id.
-    company_id: text,
+    /// Adds the user as an employee of the company with this id; never blank.
+    company_id: id,
     /// Country (free text; `"USA"` and ISO-2 codes are both seen).
     country: text,
     /// Email address: one `@` with text on both sides.
@@ -214,8 +218,8 @@ create_user! {
     twitter_url: url,
     /// Whether the user unsubscribed from emails.
     unsubscribed: bool,
-    /// The application's own identifier for the user.
-    user_id: text,
+    /// The application's own identifier for the user; never blank.
+    user_id: id,
 }
 
 /// Serialized as the body of `POST /users/` in API version 1 (the seed's names); see
@@ -353,13 +357,18 @@ impl<'a> CreateUser<'a> {
                     "this custom attribute is given twice; each name may be set once",
                 ));
             }
-            if let AttributeValue::Float(f) = value {
-                if !f.is_finite() {
-                    return Err(Error::invalid_input(
+            match value {
+                AttributeValue::Float(f) if !f.is_finite() => {
+                    return Err(Error::invalid_value_of(
                         name.to_string(),
-                        format!("{f} cannot be sent: JSON has no NaN or infinity"),
+                        "NaN and infinities cannot be sent: JSON has no such numbers",
+                        f.to_string(),
                     ));
                 }
+                AttributeValue::OutOfRange(n) => {
+                    return Err(n.clone().into_error(name.to_string()))
+                }
+                _ => {}
             }
         }
         Ok(())
@@ -371,49 +380,103 @@ impl<'a> CreateUser<'a> {
     }
 }
 
+/// The exact string is what is sent: a rule never accepts text that the server would
+/// trim, repair or reject. Control characters and leading or trailing white space are
+/// refused for every attribute with a rule (a server trims them, so what it stores would
+/// differ from what was sent).
+fn check_exact_text(name: &'static str, value: &str) -> Result<(), Error> {
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid_value_of(
+            name,
+            "it contains a control character (a line break, tab, ...); remove it",
+            value,
+        ));
+    }
+    if value.trim() != value {
+        return Err(Error::invalid_value_of(
+            name,
+            "it starts or ends with white space, which User.com would trim; trim it first \
+             (usercom sends exactly what it is given)",
+            value,
+        ));
+    }
+    Ok(())
+}
+
 fn check_name(name: &'static str, value: &str) -> Result<(), Error> {
     let chars = value.chars().count();
     if chars > MAX_NAME_CHARS {
-        return Err(Error::invalid_input(
+        return Err(Error::invalid_value_of(
             name,
             format!(
                 "{chars} characters, but User.com accepts at most {MAX_NAME_CHARS}; \
                  shorten it (usercom never truncates)"
             ),
+            value,
+        ));
+    }
+    check_exact_text(name, value)
+}
+
+/// `user_id` and `company_id` identify someone: a blank one identifies nobody, and would
+/// merge every user that has it into one.
+fn check_id(name: &'static str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid_value_of(
+            name,
+            "it is empty or only white space, which identifies nobody (an upsert would merge \
+             every such user into one); leave the attribute out instead",
+            value,
         ));
     }
     Ok(())
 }
 
 fn check_email(name: &'static str, value: &str) -> Result<(), Error> {
+    check_exact_text(name, value)?;
     let mut parts = value.split('@');
     let ok = matches!(
         (parts.next(), parts.next(), parts.next()),
         (Some(local), Some(domain), None) if !local.is_empty() && !domain.is_empty()
-    );
+    ) && !value.chars().any(char::is_whitespace);
     if !ok {
-        return Err(Error::invalid_input(
+        return Err(Error::invalid_value_of(
             name,
-            format!(
-                "{value:?} is not an email address: it needs exactly one `@` with text on both \
-                 sides"
-            ),
+            "not an email address: it needs exactly one `@` with text on both sides, and no \
+             white space",
+            value,
         ));
     }
     Ok(())
 }
 
+/// An absolute `http` or `https` URL, exactly as written: the scheme in lower case followed
+/// by `://` and a host, no white space, no backslash. (A lenient URL parser would repair
+/// `HTTPS://x`, `https:/x`, `http:x` or `\\`, and the raw string would then be refused by
+/// the server.)
 fn check_url(name: &'static str, value: &str) -> Result<(), Error> {
     let bad = |why: &str| {
-        Error::invalid_input(
-            name,
-            format!("{value:?} is not an absolute http(s) URL: {why}"),
-        )
+        Error::invalid_value_of(name, format!("not an absolute http(s) URL: {why}"), value)
     };
-    let url = reqwest::Url::parse(value).map_err(|e| bad(&e.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad(&format!("the scheme is `{}`", url.scheme())));
+    check_exact_text(name, value)?;
+    let Some(rest) = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+    else {
+        return Err(bad(
+            "it must start with `https://` or `http://` (scheme in lower case)",
+        ));
+    };
+    if value.chars().any(char::is_whitespace) {
+        return Err(bad("it contains white space"));
     }
+    if value.contains('\\') {
+        return Err(bad("it contains a backslash"));
+    }
+    if rest.is_empty() || rest.starts_with(['/', '?', '#']) {
+        return Err(bad("it has no host"));
+    }
+    let url = reqwest::Url::parse(value).map_err(|e| bad(&e.to_string()))?;
     if url.host_str().is_none_or(str::is_empty) {
         return Err(bad("it has no host"));
     }
@@ -502,6 +565,9 @@ pub enum AttributeValue<'a> {
     NaiveDateTime(NaiveDateTime),
     /// Any JSON value (for json attributes).
     Json(Cow<'a, serde_json::Value>),
+    /// An integer outside the range User.com stores (`i64`), in decimal. It is never sent:
+    /// [`CreateUser::validate`] refuses it, as it refuses the same value from the derive.
+    OutOfRange(crate::convert::OutOfRange),
 }
 
 impl AttributeValue<'_> {
@@ -516,6 +582,7 @@ impl AttributeValue<'_> {
             AttributeValue::Date(d) => AttributeValue::Date(*d),
             AttributeValue::DateTime(d) => AttributeValue::DateTime(*d),
             AttributeValue::NaiveDateTime(d) => AttributeValue::NaiveDateTime(*d),
+            AttributeValue::OutOfRange(n) => AttributeValue::OutOfRange(n.clone()),
         }
     }
 
@@ -530,6 +597,7 @@ impl AttributeValue<'_> {
             AttributeValue::Date(d) => AttributeValue::Date(d),
             AttributeValue::DateTime(d) => AttributeValue::DateTime(d),
             AttributeValue::NaiveDateTime(d) => AttributeValue::NaiveDateTime(d),
+            AttributeValue::OutOfRange(n) => AttributeValue::OutOfRange(n),
         }
     }
 }
@@ -548,6 +616,10 @@ impl Serialize for AttributeValue<'_> {
             AttributeValue::DateTime(d) => d.serialize(serializer),
             AttributeValue::NaiveDateTime(d) => d.serialize(serializer),
             AttributeValue::Json(j) => j.serialize(serializer),
+            AttributeValue::OutOfRange(n) => Err(serde::ser::Error::custom(format_args!(
+                "{} is outside the range User.com stores (a 64-bit signed integer)",
+                n.0
+            ))),
         }
     }
 }
@@ -562,18 +634,16 @@ macro_rules! attribute_value_from {
 
 attribute_value_from! {
     bool => |v| AttributeValue::Bool(v);
-    i8 => |v| AttributeValue::Integer(v.into());
-    i16 => |v| AttributeValue::Integer(v.into());
-    i32 => |v| AttributeValue::Integer(v.into());
-    i64 => |v| AttributeValue::Integer(v);
-    u8 => |v| AttributeValue::Integer(v.into());
-    u16 => |v| AttributeValue::Integer(v.into());
-    u32 => |v| AttributeValue::Integer(v.into());
-    f32 => |v| AttributeValue::Float(v.into());
+    // The shortest decimal that reads back as the same `f32`: widening the bits instead
+    // would send `0.1f32` as 0.10000000149011612.
+    f32 => |v| AttributeValue::Float(shortest_f64(v));
     f64 => |v| AttributeValue::Float(v);
     &'a str => |v| AttributeValue::Text(Cow::Borrowed(v));
     String => |v| AttributeValue::Text(Cow::Owned(v));
     Cow<'a, str> => |v| AttributeValue::Text(v);
+    Box<str> => |v| AttributeValue::Text(Cow::Owned(v.into()));
+    std::sync::Arc<str> => |v| AttributeValue::Text(Cow::Owned(v.as_ref().to_owned()));
+    std::rc::Rc<str> => |v| AttributeValue::Text(Cow::Owned(v.as_ref().to_owned()));
     NaiveDate => |v| AttributeValue::Date(v);
     NaiveDateTime => |v| AttributeValue::NaiveDateTime(v);
     DateTime<FixedOffset> => |v| AttributeValue::DateTime(v);
@@ -581,6 +651,18 @@ attribute_value_from! {
     DateTime<chrono::Local> => |v| AttributeValue::DateTime(v.fixed_offset());
     serde_json::Value => |v| AttributeValue::Json(Cow::Owned(v));
     &'a serde_json::Value => |v| AttributeValue::Json(Cow::Borrowed(v));
+}
+
+/// `value` as the `f64` of its shortest decimal form (the one that reads back as `value`).
+fn shortest_f64(value: f32) -> f64 {
+    if !value.is_finite() {
+        return f64::from(value);
+    }
+    let mut buffer = ryu::Buffer::new();
+    buffer
+        .format_finite(value)
+        .parse()
+        .unwrap_or(f64::from(value))
 }
 
 #[cfg(test)]
@@ -692,5 +774,145 @@ mod tests {
             .score(7)
             .attribute(String::from("plan"), String::from("pro"));
         assert_eq!(user.reborrow(), user);
+    }
+
+    /// The refused input, its attribute, and that `Display` does not quote the value.
+    fn refused(user: CreateUser<'_>, attribute: &str, value: &str) -> String {
+        let err = user.validate().unwrap_err();
+        match &err {
+            Error::InvalidInput { attribute: a, .. } => assert_eq!(a, attribute),
+            other => panic!("expected an invalid-input error, got {other:?}"),
+        }
+        assert_eq!(err.invalid_value(), Some(value));
+        let shown = err.to_string();
+        if !value.trim().is_empty() {
+            assert!(!shown.contains(value), "{shown}");
+        }
+        shown
+    }
+
+    #[test]
+    fn blank_ids_are_refused_for_create_too() {
+        for blank in ["", " ", "\t", "\u{a0}"] {
+            let msg = refused(CreateUser::new().user_id(blank), "user_id", blank);
+            assert!(msg.contains("identifies nobody"), "{msg}");
+            refused(CreateUser::new().company_id(blank), "company_id", blank);
+        }
+        CreateUser::new()
+            .user_id("0")
+            .company_id("c 1")
+            .validate()
+            .unwrap();
+    }
+
+    #[test]
+    fn urls_are_checked_exactly_as_they_are_sent() {
+        // Each of these a lenient URL parser accepts (and repairs); the server would refuse
+        // the raw string, so validation refuses it before sending.
+        for bad in [
+            " https://example.com",
+            "https://example.com ",
+            "https:/example.com",
+            "http:example.com",
+            "HTTPS://example.com",
+            "Http://example.com",
+            "https:\\\\example.com",
+            "https://example.com\\x",
+            "https://exa mple.com",
+            "https://example.com/a b",
+            "https://example.com/\n",
+            "https:///path",
+            "https://?q",
+        ] {
+            refused(CreateUser::new().facebook_url(bad), "facebook_url", bad);
+        }
+        for good in [
+            "https://example.com",
+            "http://example.com:8080/a/b?c=d#e",
+            "https://xn--bcher-kva.example/",
+            "https://bücher.example/ü",
+        ] {
+            CreateUser::new().google_url(good).validate().unwrap();
+        }
+    }
+
+    #[test]
+    fn emails_and_names_are_checked_exactly_as_they_are_sent() {
+        for bad in [" a@b", "a@b ", "a b@c", "a@b\nc", "a\t@b"] {
+            refused(CreateUser::new().email(bad), "email", bad);
+        }
+        for bad in [" Ada", "Ada ", "Ada\nLovelace"] {
+            refused(CreateUser::new().first_name(bad), "first_name", bad);
+        }
+        CreateUser::new()
+            .first_name("Ada Lovelace")
+            .email("ada@example.org")
+            .validate()
+            .unwrap();
+    }
+
+    #[test]
+    fn invalid_input_names_the_rule_not_the_value() {
+        let err = CreateUser::new()
+            .email("ada.lovelace.example.org")
+            .validate()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid value for `email`: not an email address: it needs exactly one `@` with \
+             text on both sides, and no white space (nothing was sent)"
+        );
+        assert_eq!(err.invalid_value(), Some("ada.lovelace.example.org"));
+    }
+
+    #[test]
+    fn f32_is_sent_as_its_shortest_decimal() {
+        let user = CreateUser::new()
+            .attribute("a", 0.1f32)
+            .attribute("b", 3.3f32)
+            .attribute("c", -1.0e-7f32);
+        assert_eq!(
+            serde_json::to_string(&user.custom_attributes_body()).unwrap(),
+            r#"{"a":0.1,"b":3.3,"c":-1e-7}"#
+        );
+        // Every 4099th bit pattern (about a million values across the whole range): the
+        // decimal sent reads back as the same f32.
+        let mut bits = 0u32;
+        while let Some(next) = bits.checked_add(4099) {
+            let value = f32::from_bits(bits);
+            if value.is_finite() {
+                let AttributeValue::Float(sent) = AttributeValue::from(value) else {
+                    panic!("a float")
+                };
+                let text = serde_json::to_string(&sent).unwrap();
+                let back: f32 = text.parse().unwrap();
+                assert_eq!(back.to_bits(), value.to_bits(), "{value:e} sent as {text}");
+            }
+            bits = next;
+        }
+    }
+
+    #[test]
+    fn the_builder_takes_the_integers_the_derive_takes() {
+        let user = CreateUser::new()
+            .attribute("seats", 12usize)
+            .attribute("big", 7u64)
+            .attribute("wide", -3i128)
+            .attribute("boxed", Box::<str>::from("pro"));
+        assert_eq!(
+            serde_json::to_string(&user.custom_attributes_body()).unwrap(),
+            r#"{"seats":12,"big":7,"wide":-3,"boxed":"pro"}"#
+        );
+        user.validate().unwrap();
+        let err = CreateUser::new()
+            .attribute("big", u64::MAX)
+            .validate()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid value for `big`: the value is outside the range User.com stores (a 64-bit \
+             signed integer) (nothing was sent)"
+        );
+        assert_eq!(err.invalid_value(), Some("18446744073709551615"));
     }
 }

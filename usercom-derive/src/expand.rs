@@ -53,6 +53,7 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
         }
     }
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let user = user_binding();
     // Upsert matches on user_id: only a struct that maps it may be upserted.
     let maps_user_id = input.fields.iter().any(|field| {
         matches!(&field.attrs.mapping, Some(Mapping::Standard { name, .. }) if name == "user_id")
@@ -70,7 +71,7 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
             impl #impl_generics #krate::IntoUserComUser for #ident #ty_generics #where_clause {
                 fn write_user_com_user<'__usercom>(
                     &'__usercom self,
-                    __user: &mut #krate::CreateUser<'__usercom>,
+                    #user: &mut #krate::CreateUser<'__usercom>,
                 ) -> #krate::__private::Result<(), #krate::Error> {
                     #(#statements)*
                     #krate::__private::Result::Ok(())
@@ -108,25 +109,44 @@ fn ty_tokens(ty: &Type) -> TokenStream {
     }
 }
 
+/// The name of the payload the generated method writes into. Names the derive invents are
+/// mixed-site: they resolve where the derive is defined, so neither a user's item of the same
+/// name nor a `macro_rules!` that generates the struct can capture them.
+fn user_binding() -> Ident {
+    Ident::new("__user", Span::mixed_site())
+}
+
+/// The statement that writes one mapped field into the payload.
+///
+/// Hygiene: only the user's own tokens (the field's type, the `with` path) carry the user's
+/// spans, so that a type error lands on them; `self` and every invented name stay at
+/// call-site or mixed-site spans. Giving `self` the span of a type that a `macro_rules!`
+/// passed in would make it resolve with that macro's hygiene ("expected value, found module
+/// `self`").
 fn field_statement(krate: &TokenStream, field: &Field, mapping: &Mapping) -> TokenStream {
     let member = field.ident;
     let ty = &ty_tokens(field.ty);
     let span = field.ty.span();
+    let user = user_binding();
+    let converted = Ident::new("__value", Span::mixed_site());
     // Without `with`, the field's type is checked and the error lands on it; with `with`,
     // the function's return type is checked and the error lands on the function's path.
+    // Only the trait-qualified path carries that span; its argument is the derive's own.
     let value = |trait_path: TokenStream, method: &Ident| match &field.attrs.with {
-        None => quote_spanned! {span=>
-            <#ty as #trait_path>::#method(&self.#member)
-        },
-        Some((_, with)) => quote_spanned! {with.span()=>
-            <_ as #trait_path>::#method(&__value)
-        },
+        None => {
+            let function = quote_spanned!(span=> <#ty as #trait_path>::#method);
+            quote!(#function(&self.#member))
+        }
+        Some((_, with)) => {
+            let function = quote_spanned!(with.span()=> <_ as #trait_path>::#method);
+            quote!(#function(&#converted))
+        }
     };
     let with_binding = field
         .attrs
         .with
         .as_ref()
-        .map(|(_, with)| quote_spanned!(with.span()=> let __value = #with(&self.#member);));
+        .map(|(_, with)| quote!(let #converted = #with(&self.#member);));
     let owned = field.attrs.with.is_some();
 
     let statement = match mapping {
@@ -140,7 +160,7 @@ fn field_statement(krate: &TokenStream, field: &Field, mapping: &Mapping) -> Tok
             if *family == Family::Integer {
                 value = quote!(#krate::__private::integer(#text, #value)?);
             }
-            quote!(#krate::__private::set(&mut __user.#name, #text, #value)?;)
+            quote!(#krate::__private::set(&mut #user.#name, #text, #value)?;)
         }
         Mapping::Custom { name } => {
             let value = value(
@@ -152,11 +172,15 @@ fn field_statement(krate: &TokenStream, field: &Field, mapping: &Mapping) -> Tok
             } else {
                 quote!(custom)
             };
-            quote!(#krate::__private::#add(__user, #name, #value)?;)
+            quote!(#krate::__private::#add(#user, #name, #value)?;)
         }
-        Mapping::Flatten { .. } => quote_spanned! {span=>
-            __user.merge(<#ty as #krate::IntoUserComUser>::to_create_user(&self.#member)?)?;
-        },
+        // Straight into the outer payload: `set` and the custom-attribute checks refuse an
+        // attribute written twice, so no intermediate payload is needed.
+        Mapping::Flatten { .. } => {
+            let function =
+                quote_spanned!(span=> <#ty as #krate::IntoUserComUser>::write_user_com_user);
+            quote!(#function(&self.#member, #user)?;)
+        }
     };
     match with_binding {
         Some(binding) => quote!({ #binding #statement }),

@@ -1,0 +1,150 @@
+//! How connection failures are classified: a connection that never opened is safe to retry
+//! (and is retried), a TLS certificate that is not trusted is permanent (and is not).
+
+use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use usercom::{Client, CreateUser, Error, RetryPolicy};
+
+const KEY: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01";
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(300);
+
+fn payload() -> CreateUser<'static> {
+    CreateUser::new().email("ada@example.org")
+}
+
+/// A loopback listener that never accepts and whose accept queue is full: a new
+/// connection's SYN is dropped, so connecting stalls until the client's connect timeout.
+/// Returns the listener's address and the connections that fill its queue (kept open).
+async fn stalled_listener() -> (tokio::net::TcpListener, SocketAddr, Vec<TcpStream>) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    loop {
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(stream) => fillers.push(stream),
+            Err(err) if err.kind() == std::io::ErrorKind::TimedOut => break,
+            Err(err) => panic!("unexpected error while filling the accept queue: {err}"),
+        }
+        assert!(fillers.len() < 64, "the accept queue never filled");
+    }
+    (listener, addr, fillers)
+}
+
+fn client_of(addr: SocketAddr, retry: RetryPolicy) -> Client {
+    Client::builder()
+        .base_url(&format!("http://{addr}/api/public/"))
+        .api_key(KEY)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(Duration::from_secs(20))
+        .retry_policy(retry.initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_connect_timeout_is_safe_to_retry_and_retried() {
+    let (_listener, addr, _fillers) = stalled_listener().await;
+
+    // Without retries: one connect timeout, classified as "nothing was sent".
+    let err = client_of(addr, RetryPolicy::none())
+        .create_user(&payload())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(err.safe_to_retry(), "{err}");
+    assert!(!err.outcome_unknown(), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("within the connect timeout"), "{message}");
+    assert!(
+        message.contains("nothing was sent; safe to retry"),
+        "{message}"
+    );
+    assert!(!message.contains("outcome is unknown"), "{message}");
+
+    // With two retries, the create is attempted three times: each attempt waits out the
+    // whole connect timeout, so the call cannot return sooner than three of them.
+    let started = Instant::now();
+    let err = client_of(addr, RetryPolicy::default().max_retries(2))
+        .create_user(&payload())
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(err.safe_to_retry(), "{err}");
+    assert!(
+        elapsed >= CONNECT_TIMEOUT * 3,
+        "3 attempts of {CONNECT_TIMEOUT:?} each took only {elapsed:?}"
+    );
+}
+
+/// A TLS server on loopback with a self-signed certificate (`tests/fixtures/tls`) that
+/// completes handshakes and counts the connections it was offered.
+async fn self_signed_server() -> (SocketAddr, Arc<AtomicUsize>) {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
+    let certs = CertificateDer::pem_file_iter(format!("{dir}/self_signed.pem"))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(format!("{dir}/self_signed.key")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let acceptor = acceptor.clone();
+            // The client refuses the certificate, so the handshake fails on its side.
+            tokio::spawn(async move { drop(acceptor.accept(stream).await) });
+        }
+    });
+    (addr, connections)
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_permanent_and_not_retried() {
+    let (addr, connections) = self_signed_server().await;
+    let client = Client::builder()
+        .base_url(&format!("https://{addr}/api/public/"))
+        .api_key(KEY)
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let err = client.create_user(&payload()).await.unwrap_err();
+    match &err {
+        Error::Tls { reason, .. } => assert_eq!(
+            reason,
+            "the server's TLS certificate is not trusted: UnknownIssuer"
+        ),
+        other => panic!("expected Error::Tls, got {other:?}"),
+    }
+    assert!(!err.safe_to_retry(), "{err}");
+    assert!(!err.outcome_unknown(), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "could not connect to User.com securely: the server's TLS certificate is not trusted: \
+         UnknownIssuer (nothing was sent; retrying will not help until this is fixed)"
+    );
+    assert!(!err.to_string().contains(KEY));
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        1,
+        "a TLS failure is not retried"
+    );
+}
