@@ -174,6 +174,15 @@ impl Client {
         self.wait(self.inner.upsert_user(value))
     }
 
+    /// Sets the custom attributes of `attributes` on the user with User.com id `user_id`;
+    /// see [`crate::Client::set_custom_attributes`].
+    pub fn set_custom_attributes<T>(&self, user_id: u64, attributes: &T) -> Result<User, Error>
+    where
+        T: IntoUserComUser + ?Sized,
+    {
+        self.wait(self.inner.set_custom_attributes(user_id, attributes))
+    }
+
     /// Creates many users with at most `concurrency` requests in flight, and yields each
     /// input's outcome as `(index, result)` in completion order; see
     /// [`crate::Client::create_users`].

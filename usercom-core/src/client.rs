@@ -553,7 +553,7 @@ impl Client {
                 } => Error::Decode {
                     status,
                     path,
-                    message,
+                    message: self.redact(message),
                     body: self.redact(body),
                 },
                 other => other,

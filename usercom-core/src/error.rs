@@ -86,8 +86,10 @@ pub enum Error {
         source: reqwest::Error,
     },
 
-    /// The response body was larger than the configured limit
-    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    /// A success (2xx) answer whose body was larger than the configured limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)). The
+    /// request succeeded: do not send it again. (An error answer's body is cut at the limit
+    /// instead, and kept in an [`Error::Api`].)
     #[error("User.com answered {status} with a body of at least {received} bytes, over the limit of {limit}")]
     ResponseTooLarge {
         /// The HTTP status of the response.
@@ -100,9 +102,11 @@ pub enum Error {
 
     /// The user was created (or, by an upsert, updated), but setting its custom attributes
     /// (the set-multiple-attributes request) failed. The user exists:
-    /// [`Error::created_user`] returns it. Do not create it again; set the attributes only.
+    /// [`Error::created_user`] returns it. Do not create it again; set the attributes only,
+    /// with [`Client::set_custom_attributes`](crate::Client::set_custom_attributes).
     #[error(
-        "the user was {} (id {}), but the next step, setting its custom attributes, failed: {source}",
+        "the user was {} (id {}), but the next step, setting its custom attributes, failed \
+         (set them with `Client::set_custom_attributes`; do not create the user again): {source}",
         if *.created { "created" } else { "updated" },
         user.id
     )]
@@ -187,7 +191,9 @@ impl Error {
 
     /// Whether the server may have processed the request although the call failed: a `500`,
     /// `502` or `504`, a timeout, or a connection lost after the request was sent. After a
-    /// create, the user may exist: look it up before creating it again.
+    /// create, the user may exist: look it up in User.com (by email, say) before creating it
+    /// again, or send it with [`Client::upsert_user`](crate::Client::upsert_user), which is
+    /// safe to repeat.
     pub fn outcome_unknown(&self) -> bool {
         match self {
             Error::Api { status, .. } => matches!(status, 500 | 502 | 504),
@@ -296,8 +302,9 @@ impl Error {
     }
 }
 
-const UNKNOWN_OUTCOME: &str =
-    " (the outcome is unknown: the server may have processed the request, so look before sending it again)";
+const UNKNOWN_OUTCOME: &str = " (the outcome is unknown: the server may have processed the \
+    request; before creating the user again, look it up in User.com, e.g. by email, or send it \
+    with `upsert_user`, which is safe to repeat)";
 
 fn status_note(status: u16) -> &'static str {
     match status {
