@@ -1,20 +1,19 @@
-//! The async HTTP client.
+//! The async client and its operations. The path every request takes (send, retry, read,
+//! decode) is in `transport`; the builder and its checks in `builder`.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::{Stream, StreamExt};
-use std::time::Instant;
-
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
-use reqwest::{redirect, Method, Url};
-use serde::de::DeserializeOwned;
-use tracing::Instrument;
+use futures_util::{Stream, StreamExt};
+use reqwest::{Method, Url};
 
-use crate::{ApiVersion, CreateUser, Error, IntoUserComUser, MapsUserId, RetryPolicy, User};
+use crate::retry::Idempotency::{Idempotent, NotIdempotent};
+use crate::transport::decode;
+use crate::{
+    ApiVersion, ClientBuilder, CreateUser, Error, IntoUserComUser, MapsUserId, RetryPolicy, User,
+};
 
 /// Default limit for a whole request, from connecting to the last byte of the answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -22,8 +21,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default limit for a response body; a larger one is an error, not an out-of-memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
-
-const API_KEY_LEN: usize = 64;
 
 /// An async client of the User.com public REST API.
 ///
@@ -41,19 +38,20 @@ const API_KEY_LEN: usize = 64;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: reqwest::Client,
-    base_url: Url,
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_response_bytes: usize,
-    api_version: ApiVersion,
-    retry: RetryPolicy,
+/// What every clone of a client shares.
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: Url,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) api_version: ApiVersion,
+    pub(crate) retry: RetryPolicy,
     /// Only to redact it from the bodies errors keep; never shown.
-    api_key: Box<str>,
+    pub(crate) api_key: Box<str>,
 }
 
 impl fmt::Debug for Client {
@@ -108,7 +106,11 @@ impl Client {
     {
         let payload = checked_payload(value)?;
         let user: User = self
-            .post_json("users/", &payload.body(self.inner.api_version), false)
+            .post_json(
+                "users/",
+                &payload.body(self.inner.api_version),
+                NotIdempotent,
+            )
             .await?;
         self.finish_custom_attributes(user, true, &payload).await
     }
@@ -145,7 +147,7 @@ impl Client {
             .post_json(
                 "users/update_or_create/",
                 &payload.body(self.inner.api_version),
-                true,
+                Idempotent,
             )
             .await?;
         let created = answer.created;
@@ -239,7 +241,7 @@ impl Client {
             Method::POST,
             &path,
             Some(Bytes::from(body)),
-            true,
+            Idempotent,
             |status, bytes| match decode::<User>(status, bytes) {
                 Ok(user) => Ok(Some(user)),
                 Err(error) => {
@@ -377,227 +379,6 @@ impl Client {
         serde_json::to_vec(&payload.body(self.inner.api_version))
             .map_err(|e| Error::invalid_input("payload", e.to_string()))
     }
-
-    /// POSTs `body` to `path` and decodes the answer, retrying under the client's policy.
-    /// `idempotent` says whether sending the request twice is harmless.
-    pub(crate) async fn post_json<R: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &(impl serde::Serialize + ?Sized),
-        idempotent: bool,
-    ) -> Result<R, Error> {
-        let body =
-            serde_json::to_vec(body).map_err(|e| Error::invalid_input("payload", e.to_string()))?;
-        tracing::trace!(path, body = %String::from_utf8_lossy(&body), "usercom request body");
-        self.send(Method::POST, path, Some(Bytes::from(body)), idempotent)
-            .await
-    }
-
-    /// GETs `path` and decodes the answer (idempotent: retried under the whole policy).
-    pub(crate) async fn get_json<R: DeserializeOwned>(&self, path: &str) -> Result<R, Error> {
-        self.send(Method::GET, path, None, true).await
-    }
-
-    async fn send<R: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Bytes>,
-        idempotent: bool,
-    ) -> Result<R, Error> {
-        self.send_with(method, path, body, idempotent, decode::<R>)
-            .await
-    }
-
-    /// [`Client::send`] with the decoder of a success body given.
-    async fn send_with<R>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Bytes>,
-        idempotent: bool,
-        decoder: fn(u16, &[u8]) -> Result<R, Error>,
-    ) -> Result<R, Error> {
-        let url = self
-            .inner
-            .base_url
-            .join(path)
-            .map_err(|e| Error::config(format!("cannot join `{path}` to the base URL: {e}")))?;
-        let mut retries_done = 0;
-        loop {
-            let span = tracing::info_span!(
-                "usercom.request",
-                method = %method,
-                path,
-                attempt = retries_done + 1,
-                status = tracing::field::Empty,
-                latency_ms = tracing::field::Empty,
-            );
-            let started = Instant::now();
-            let result = self
-                .attempt(method.clone(), url.clone(), body.clone(), decoder)
-                .instrument(span.clone())
-                .await;
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
-            let status = match &result {
-                Ok((status, _)) => Some(*status),
-                Err(error) => error.status(),
-            };
-            if let Some(status) = status {
-                span.record("status", status);
-            }
-            let error = match result {
-                Ok((_, value)) => return Ok(value),
-                Err(error) => error,
-            };
-            match self.inner.retry.delay(&error, idempotent, retries_done) {
-                Some(delay) => {
-                    span.in_scope(|| {
-                        // The error's text may quote the server, which may quote the payload:
-                        // only at debug level.
-                        tracing::info!(
-                            retry_in_ms = delay.as_millis() as u64,
-                            status = error.status(),
-                            "retrying"
-                        );
-                        tracing::debug!(error = %error, "retry cause");
-                    });
-                    tokio::time::sleep(delay).await;
-                    retries_done += 1;
-                }
-                None => return Err(error),
-            }
-        }
-    }
-
-    /// One attempt: send, read the capped body, decode a success.
-    ///
-    /// Once a status has arrived, it decides the outcome: an error status is an
-    /// [`Error::Api`] whatever happens to its body (read up to the size limit, and cut there
-    /// or where the connection broke, with a note), so that a `503` stays retryable and a
-    /// `429` keeps its `Retry-After`; a success whose body is cut short or over the limit
-    /// is still a success ([`Error::Decode`], [`Error::ResponseTooLarge`]).
-    async fn attempt<R>(
-        &self,
-        method: Method,
-        url: Url,
-        body: Option<Bytes>,
-        decoder: fn(u16, &[u8]) -> Result<R, Error>,
-    ) -> Result<(u16, R), Error> {
-        let mut request = self.inner.http.request(method, url);
-        if let Some(body) = body {
-            request = request.body(body);
-        }
-        let response = request.send().await.map_err(Error::from_reqwest)?;
-        let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(crate::retry::parse_retry_after);
-        let cap = self.inner.max_response_bytes;
-        let success = (200..300).contains(&status);
-        if success {
-            if let Some(len) = response.content_length().filter(|len| *len > cap as u64) {
-                return Err(Error::ResponseTooLarge {
-                    status,
-                    limit: cap,
-                    received: len,
-                });
-            }
-        }
-        let (bytes, end) = read_capped(response, cap).await;
-        if !success {
-            let mut body = String::from_utf8_lossy(&bytes).into_owned();
-            match end {
-                BodyEnd::Complete => {}
-                BodyEnd::OverLimit(_) => {
-                    body.push_str(&format!("\n[usercom: body cut at the {cap}-byte limit]"));
-                }
-                BodyEnd::Broken(error) => {
-                    body.push_str(&format!("\n[usercom: body cut short: {error}]"));
-                }
-            }
-            return Err(Error::Api {
-                status,
-                body: self.redact(body),
-                retry_after,
-            });
-        }
-        let result = match end {
-            BodyEnd::Complete => decoder(status, &bytes),
-            BodyEnd::OverLimit(received) => Err(Error::ResponseTooLarge {
-                status,
-                limit: cap,
-                received,
-            }),
-            BodyEnd::Broken(error) => Err(Error::Decode {
-                status,
-                path: ".".to_owned(),
-                message: format!(
-                    "the body was cut short after {} bytes: {}",
-                    bytes.len(),
-                    error.without_url()
-                ),
-                body: String::from_utf8_lossy(&bytes).into_owned(),
-            }),
-        };
-        result
-            .map(|value| (status, value))
-            .map_err(|error| match error {
-                Error::Decode {
-                    status,
-                    path,
-                    message,
-                    body,
-                } => Error::Decode {
-                    status,
-                    path,
-                    message: self.redact(message),
-                    body: self.redact(body),
-                },
-                other => other,
-            })
-    }
-
-    /// `text` without the API key (some servers and proxies quote the token they refuse).
-    fn redact(&self, text: String) -> String {
-        if text.contains(&*self.inner.api_key) {
-            text.replace(&*self.inner.api_key, "<redacted>")
-        } else {
-            text
-        }
-    }
-}
-
-/// How reading a body ended.
-enum BodyEnd {
-    /// Read whole.
-    Complete,
-    /// Stopped at the size limit; how many bytes were announced or had arrived.
-    OverLimit(u64),
-    /// The connection broke.
-    Broken(reqwest::Error),
-}
-
-/// Reads at most `cap` bytes of the body; what was read, and how reading ended.
-async fn read_capped(mut response: reqwest::Response, cap: usize) -> (Vec<u8>, BodyEnd) {
-    let mut bytes = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(None) => return (bytes, BodyEnd::Complete),
-            Ok(Some(chunk)) => {
-                let room = cap - bytes.len();
-                if chunk.len() > room {
-                    bytes.extend_from_slice(&chunk[..room]);
-                    let received = (cap + chunk.len() - room) as u64;
-                    return (bytes, BodyEnd::OverLimit(received));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            Err(error) => return (bytes, BodyEnd::Broken(error)),
-        }
-    }
 }
 
 /// The payload of `value`, checked against the documented rules: what every request
@@ -623,416 +404,4 @@ pub struct Upserted {
     pub created: bool,
     /// The user as it is now.
     pub user: User,
-}
-
-/// Decodes a success body, naming the JSON path where it failed.
-pub(crate) fn decode<R: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<R, Error> {
-    let fail = |path: String, message: String| Error::Decode {
-        status,
-        path,
-        message,
-        body: String::from_utf8_lossy(bytes).into_owned(),
-    };
-    // The fast path decodes without tracking the path; only a failure is decoded again,
-    // with `serde_path_to_error`, to say where it failed.
-    if let Ok(value) = serde_json::from_slice(bytes) {
-        return Ok(value);
-    }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize::<_, R>(&mut de)
-        .map_err(|e| fail(e.path().to_string(), e.inner().to_string()))?;
-    de.end().map_err(|e| fail(".".to_owned(), e.to_string()))?;
-    // Unreachable in practice (the same bytes decoded differently), but an answer either way.
-    Ok(value)
-}
-
-/// Builds a [`Client`]. Either [`subdomain`](ClientBuilder::subdomain) or
-/// [`base_url`](ClientBuilder::base_url) is required, and so is the API key.
-///
-/// ```
-/// use std::time::Duration;
-/// use usercom_core::Client;
-/// let client = Client::builder()
-///     .base_url("http://127.0.0.1:8080/api/public")
-///     .api_key(&"a".repeat(64))
-///     .timeout(Duration::from_secs(5))
-///     .build()?;
-/// assert_eq!(client.base_url(), "http://127.0.0.1:8080/api/public/");
-/// # Ok::<(), usercom_core::Error>(())
-/// ```
-#[derive(Clone)]
-pub struct ClientBuilder {
-    subdomain: Option<String>,
-    base_url: Option<String>,
-    api_key: Option<String>,
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_response_bytes: usize,
-    api_version: ApiVersion,
-    retry: RetryPolicy,
-}
-
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        ClientBuilder {
-            subdomain: None,
-            base_url: None,
-            api_key: None,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            api_version: ApiVersion::V1,
-            retry: RetryPolicy::default(),
-        }
-    }
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("subdomain", &self.subdomain)
-            .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("api_version", &self.api_version)
-            .field("retry", &self.retry)
-            .finish()
-    }
-}
-
-impl ClientBuilder {
-    /// Your application's subdomain: requests go to `https://<subdomain>.user.com/api/public/`.
-    /// It must be one DNS label (letters, digits, inner hyphens).
-    pub fn subdomain(mut self, subdomain: &str) -> Self {
-        self.subdomain = Some(subdomain.to_owned());
-        self
-    }
-
-    /// Sends requests to this URL instead (tests, proxies). A missing trailing slash is
-    /// added. It must be `https`, except on loopback hosts (`127.0.0.0/8`, `::1`,
-    /// `localhost`), which may use `http`.
-    pub fn base_url(mut self, base_url: &str) -> Self {
-        self.base_url = Some(base_url.to_owned());
-        self
-    }
-
-    /// The 64-character API key (Settings → Public REST API keys in User.com).
-    pub fn api_key(mut self, api_key: &str) -> Self {
-        self.api_key = Some(api_key.to_owned());
-        self
-    }
-
-    /// Limit for a whole request (default [`DEFAULT_TIMEOUT`]).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Limit for opening a connection (default [`DEFAULT_CONNECT_TIMEOUT`]).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Largest response body accepted (default [`DEFAULT_MAX_RESPONSE_BYTES`]).
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.max_response_bytes = bytes;
-        self
-    }
-
-    /// The API version to speak (default [`ApiVersion::V1`], the seed's contract).
-    pub fn api_version(mut self, version: ApiVersion) -> Self {
-        self.api_version = version;
-        self
-    }
-
-    /// The retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::none`] turns
-    /// retries off).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Shorthand for a retry policy with at most `n` retries (0: off).
-    pub fn max_retries(mut self, n: u32) -> Self {
-        self.retry = self.retry.max_retries(n);
-        self
-    }
-
-    /// Checks the settings and builds the client. Nothing is sent.
-    pub fn build(self) -> Result<Client, Error> {
-        let base_url = match (&self.subdomain, &self.base_url) {
-            (Some(_), Some(_)) => {
-                return Err(Error::config(
-                    "both a subdomain and a base URL are set; set only one",
-                ))
-            }
-            (Some(subdomain), None) => subdomain_url(subdomain)?,
-            (None, Some(base_url)) => checked_base_url(base_url)?,
-            (None, None) => {
-                return Err(Error::config(
-                    "no subdomain or base URL is set; call .subdomain(\"your-app\")",
-                ))
-            }
-        };
-        let api_key = self
-            .api_key
-            .as_deref()
-            .ok_or_else(|| Error::config("no API key is set; call .api_key(...)"))?;
-        check_api_key(api_key)?;
-
-        let mut auth = HeaderValue::from_str(&format!("Token {api_key}"))
-            .map_err(|_| Error::config("the API key is not a valid header value"))?;
-        auth.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        headers.insert(
-            ACCEPT,
-            HeaderValue::from_static(match self.api_version {
-                ApiVersion::V1 => "application/json",
-                ApiVersion::V2 => "*/*; version=2",
-            }),
-        );
-
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            // A redirect could carry the key elsewhere; User.com does not redirect API calls.
-            .redirect(redirect::Policy::none())
-            .user_agent(concat!("usercom-rust/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                timeout: self.timeout,
-                connect_timeout: self.connect_timeout,
-                max_response_bytes: self.max_response_bytes,
-                api_version: self.api_version,
-                retry: self.retry,
-                api_key: api_key.into(),
-            }),
-        })
-    }
-
-    /// Checks the settings and builds a [`blocking::Client`](crate::blocking::Client) with
-    /// them (feature `blocking`); see
-    /// [`blocking::Client::from_async`](crate::blocking::Client::from_async). Nothing is sent.
-    ///
-    /// ```
-    /// let client = usercom_core::Client::builder()
-    ///     .subdomain("my-app")
-    ///     .api_key(&"k".repeat(64))
-    ///     .build_blocking()?;
-    /// assert_eq!(client.base_url(), "https://my-app.user.com/api/public/");
-    /// # Ok::<(), usercom_core::Error>(())
-    /// ```
-    #[cfg(feature = "blocking")]
-    pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
-        crate::blocking::Client::from_async(self.build()?)
-    }
-}
-
-fn check_api_key(key: &str) -> Result<(), Error> {
-    // The message describes the key, never repeats it.
-    if key.len() != API_KEY_LEN || !key.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(Error::config(format!(
-            "the API key must be exactly {API_KEY_LEN} ASCII letters and digits (the given one \
-             has {} characters{})",
-            key.chars().count(),
-            if key.chars().all(|c| c.is_ascii_alphanumeric()) {
-                ""
-            } else {
-                ", some of them not letters or digits"
-            }
-        )));
-    }
-    Ok(())
-}
-
-fn subdomain_url(subdomain: &str) -> Result<Url, Error> {
-    let valid = !subdomain.is_empty()
-        && subdomain.len() <= 63
-        && subdomain
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !subdomain.starts_with('-')
-        && !subdomain.ends_with('-');
-    if !valid {
-        return Err(Error::config(format!(
-            "the subdomain {subdomain:?} is not one DNS label: use 1 to 63 letters, digits and \
-             inner hyphens (the part before .user.com)"
-        )));
-    }
-    Url::parse(&format!("https://{subdomain}.user.com/api/public/")).map_err(|e| {
-        Error::config(format!(
-            "the subdomain {subdomain:?} gives no valid URL: {e}"
-        ))
-    })
-}
-
-fn checked_base_url(base_url: &str) -> Result<Url, Error> {
-    let mut text = base_url.to_owned();
-    if !text.ends_with('/') {
-        text.push('/');
-    }
-    let url = Url::parse(&text)
-        .map_err(|e| Error::config(format!("the base URL {base_url:?} is not a URL: {e}")))?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::config("the base URL must not contain credentials"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::config(format!(
-            "the base URL {base_url:?} must not have a query or fragment"
-        )));
-    }
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(&url) => {}
-        "http" => {
-            return Err(Error::config(format!(
-                "the base URL {base_url:?} uses http: only loopback hosts (127.0.0.0/8, ::1, \
-                 localhost) may, anything else must use https"
-            )))
-        }
-        other => {
-            return Err(Error::config(format!(
-                "the base URL {base_url:?} has the scheme `{other}`; use https"
-            )))
-        }
-    }
-    Ok(url)
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const KEY: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01";
-
-    fn config_error(result: Result<Client, Error>) -> String {
-        match result {
-            Err(e @ Error::Config { .. }) => e.to_string(),
-            other => panic!("expected a configuration error, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn new_targets_the_subdomain() {
-        let client = Client::new("my-app", KEY).unwrap();
-        assert_eq!(client.base_url(), "https://my-app.user.com/api/public/");
-    }
-
-    #[test]
-    fn api_key_must_be_64_alphanumerics_and_is_never_echoed() {
-        for bad in [
-            "",
-            "short",
-            &KEY[..63],
-            &format!("{KEY}x"),
-            &format!("{}-", &KEY[..63]),
-        ] {
-            let msg = config_error(Client::new("app", bad));
-            assert!(msg.contains("64"), "{msg}");
-            if !bad.is_empty() {
-                assert!(!msg.contains(bad), "{msg}");
-            }
-        }
-    }
-
-    #[test]
-    fn subdomain_must_be_one_label() {
-        for bad in [
-            "",
-            "a.b",
-            "evil.com/",
-            "a?b",
-            "a b",
-            "-a",
-            "a-",
-            "a/b",
-            &"a".repeat(64),
-        ] {
-            let msg = config_error(Client::new(bad, KEY));
-            assert!(msg.contains("DNS label"), "{bad}: {msg}");
-        }
-        Client::new("a-1", KEY).unwrap();
-    }
-
-    #[test]
-    fn base_url_must_be_https_except_on_loopback() {
-        let build = |url: &str| Client::builder().base_url(url).api_key(KEY).build();
-        for ok in [
-            "https://proxy.example.com/usercom",
-            "http://127.0.0.1:1234",
-            "http://127.8.9.10/x/",
-            "http://[::1]:80",
-            "http://localhost:9000/api/public/",
-        ] {
-            let client = build(ok).unwrap();
-            assert!(client.base_url().ends_with('/'), "{ok}");
-        }
-        for bad in [
-            "http://example.com",
-            "http://10.0.0.1",
-            "ftp://example.com",
-            "not a url",
-            "https://user:pw@example.com",
-            "https://example.com/?q=1",
-        ] {
-            config_error(build(bad));
-        }
-    }
-
-    #[test]
-    fn builder_needs_exactly_one_target_and_a_key() {
-        assert!(config_error(Client::builder().api_key(KEY).build()).contains("subdomain"));
-        assert!(config_error(
-            Client::builder()
-                .subdomain("a")
-                .base_url("https://b.example")
-                .api_key(KEY)
-                .build()
-        )
-        .contains("only one"));
-        assert!(config_error(Client::builder().subdomain("a").build()).contains("API key"));
-    }
-
-    #[test]
-    fn debug_never_shows_the_key() {
-        let client = Client::new("app", KEY).unwrap();
-        let builder = Client::builder().subdomain("app").api_key(KEY);
-        for shown in [format!("{client:?}"), format!("{builder:?}")] {
-            assert!(!shown.contains(KEY), "{shown}");
-            assert!(shown.contains("<redacted>"), "{shown}");
-        }
-    }
-
-    #[test]
-    fn decode_names_the_failing_path() {
-        let err = decode::<User>(201, br#"{"id": "x"}"#).unwrap_err();
-        match &err {
-            Error::Decode { path, status, .. } => {
-                assert_eq!(path, "id");
-                assert_eq!(*status, 201);
-            }
-            other => panic!("{other:?}"),
-        }
-        let err = decode::<User>(200, b"").unwrap_err();
-        assert!(err.to_string().contains("EOF"), "{err}");
-    }
 }

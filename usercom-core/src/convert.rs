@@ -19,7 +19,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, Utc};
 
-use crate::payload::AttributeValue;
+use crate::value::AttributeValue;
+pub use crate::value::OutOfRange;
 use crate::{CreateUser, Error, Gender, Status};
 
 pub use crate::payload::attribute;
@@ -231,21 +232,6 @@ value_trait! {
     }
 }
 
-/// An integer outside the range User.com stores (`i64`), kept in its decimal form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutOfRange(pub String);
-
-impl OutOfRange {
-    /// The invalid-input error for `attribute` holding this value.
-    pub fn into_error(self, attribute: impl Into<Cow<'static, str>>) -> Error {
-        Error::invalid_value_of(
-            attribute,
-            "the value is outside the range User.com stores (a 64-bit signed integer)",
-            self.0,
-        )
-    }
-}
-
 macro_rules! text_types {
     ($($ty:ty),+) => {$(
         impl<A> TextValue<A> for $ty {
@@ -417,23 +403,5 @@ pub mod __private {
         custom(user, name, value.map(|v| v.map(AttributeValue::into_owned)))
     }
 
-    /// Sets a standard attribute the struct maps, refusing to overwrite one set before
-    /// (by a flattened field).
-    #[inline]
-    pub fn set<T>(
-        slot: &mut Option<T>,
-        attribute: &'static str,
-        value: Option<T>,
-    ) -> Result<(), Error> {
-        if value.is_some() {
-            if slot.is_some() {
-                return Err(Error::invalid_input(
-                    attribute,
-                    "set twice (for example by a struct and by a field it flattens); map it once",
-                ));
-            }
-            *slot = value;
-        }
-        Ok(())
-    }
+    pub use crate::payload::set;
 }

@@ -20,26 +20,29 @@
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+mod builder;
 mod client;
 pub mod convert;
 mod enums;
 mod error;
 mod payload;
 mod retry;
+mod transport;
 mod user;
+mod validate;
+mod value;
+mod wire;
 
+pub use builder::ClientBuilder;
 pub use client::Upserted;
-pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-};
+pub use client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 #[doc(hidden)]
 pub use convert::__private;
 pub use convert::{IntoUserComUser, MapsUserId};
 pub use enums::{Gender, Status};
 pub use error::Error;
-pub use payload::{
-    ApiVersion, AttributeValue, CreateUser, CreateUserBody, CustomAttributesBody,
-    MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS,
-};
+pub use payload::{CreateUser, MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS};
 pub use retry::{RetryPolicy, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRIES};
 pub use user::{Company, List, Tag, User, UserAttribute};
+pub use value::AttributeValue;
+pub use wire::{ApiVersion, CreateUserBody, CustomAttributesBody};

@@ -1,23 +1,23 @@
 //! `CreateUser`: the body of `POST /users/`, plus the custom attributes that follow it.
+//!
+//! Its fields, setters, wire names and checks are generated from the one table of standard
+//! attributes, `usercom_table::for_each_standard_attribute!`. The wire forms live in
+//! `wire`, the rules in `validate`, custom values in `value`.
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
-
 use crate::error::Error;
+use crate::validate;
+use crate::value::AttributeValue;
+use crate::wire::{ApiVersion, CreateUserBody, CustomAttributesBody};
 use crate::{Gender, Status};
+use serde::ser::{SerializeMap, Serializer};
 
-/// Longest `first_name` / `last_name` User.com accepts, in characters (documented).
-pub const MAX_NAME_CHARS: usize = 40;
-
-/// Longest custom attribute name User.com accepts, in characters (documented).
-pub const MAX_ATTRIBUTE_NAME_CHARS: usize = 255;
+pub use usercom_table::{MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS};
 
 macro_rules! create_user {
-    ($( $(#[$doc:meta])* $field:ident : $kind:ident, )+) => {
-        /// The payload of a create-user request: the seed's 21 standard attributes, each
+    ($( $(#[doc = $doc:literal])* $field:ident : $v2:literal, $family:ident, $rule:ident; )+) => {
+        /// The payload of a create-user request: User.com's 21 standard attributes, each
         /// optional, plus custom attributes.
         ///
         /// Build it by hand with the chaining setters (one per attribute, named like it), or
@@ -50,8 +50,8 @@ macro_rules! create_user {
         #[non_exhaustive]
         pub struct CreateUser<'a> {
             $(
-                $(#[$doc])*
-                pub $field: Option<create_user!(@ty $kind 'a)>,
+                $(#[doc = $doc])*
+                pub $field: Option<create_user!(@ty $family 'a)>,
             )+
             custom: Vec<(Cow<'a, str>, AttributeValue<'a>)>,
         }
@@ -59,7 +59,7 @@ macro_rules! create_user {
         impl CreateUser<'_> {
             /// Serializes the standard attributes that are set, under the wire names of
             /// `version`.
-            fn serialize_standard<S: Serializer>(
+            pub(crate) fn serialize_standard<S: Serializer>(
                 &self,
                 serializer: S,
                 version: ApiVersion,
@@ -68,7 +68,7 @@ macro_rules! create_user {
                 let mut map = serializer.serialize_map(None)?;
                 $(
                     if let Some(value) = &self.$field {
-                        map.serialize_entry(create_user!(@wire v2 $field), value)?;
+                        map.serialize_entry(if v2 { $v2 } else { stringify!($field) }, value)?;
                     }
                 )+
                 map.end()
@@ -93,7 +93,7 @@ macro_rules! create_user {
             $(
                 #[doc = concat!("Sets `", stringify!($field), "` (chaining).")]
                 #[must_use]
-                pub fn $field(mut self, value: create_user!(@arg $kind 'a)) -> Self {
+                pub fn $field(mut self, value: create_user!(@arg $family 'a)) -> Self {
                     self.$field = Some(value.into());
                     self
                 }
@@ -102,7 +102,7 @@ macro_rules! create_user {
             /// A copy of this payload that borrows every string from `self`.
             pub fn reborrow(&self) -> CreateUser<'_> {
                 CreateUser {
-                    $( $field: create_user!(@reborrow $kind self.$field), )+
+                    $( $field: create_user!(@reborrow $family self.$field), )+
                     custom: self
                         .custom
                         .iter()
@@ -125,7 +125,7 @@ macro_rules! create_user {
             /// # Ok::<(), usercom_core::Error>(())
             /// ```
             pub fn merge(&mut self, other: CreateUser<'a>) -> Result<(), Error> {
-                $( crate::convert::__private::set(&mut self.$field, stringify!($field), other.$field)?; )+
+                $( set(&mut self.$field, stringify!($field), other.$field)?; )+
                 self.custom.extend(other.custom);
                 Ok(())
             }
@@ -133,144 +133,43 @@ macro_rules! create_user {
             /// Checks the standard attributes against the documented rules; see
             /// [`CreateUser::validate`].
             fn validate_standard(&self) -> Result<(), Error> {
-                $( create_user!(@check $kind self.$field, stringify!($field)); )+
+                $( create_user!(@check $rule self.$field, stringify!($field)); )+
                 Ok(())
             }
         }
     };
-    // The wire name of a field, decided per field at compile time (see `ApiVersion`).
-    (@wire $v2:ident user_id) => { if $v2 { "custom_id" } else { "user_id" } };
-    (@wire $v2:ident company_id) => { if $v2 { "company_custom_id" } else { "company_id" } };
-    (@wire $v2:ident $field:ident) => { stringify!($field) };
-    // `name`, `email`, `url` and `id` are text with a rule, checked by `validate`.
-    (@ty name $a:lifetime) => { Cow<$a, str> };
-    (@ty email $a:lifetime) => { Cow<$a, str> };
-    (@ty url $a:lifetime) => { Cow<$a, str> };
-    (@ty text $a:lifetime) => { Cow<$a, str> };
-    (@ty id $a:lifetime) => { Cow<$a, str> };
-    (@ty integer $a:lifetime) => { i64 };
-    (@ty bool $a:lifetime) => { bool };
-    (@ty gender $a:lifetime) => { Gender };
-    (@ty status $a:lifetime) => { Status };
-    (@arg name $a:lifetime) => { impl Into<Cow<$a, str>> };
-    (@arg email $a:lifetime) => { impl Into<Cow<$a, str>> };
-    (@arg url $a:lifetime) => { impl Into<Cow<$a, str>> };
-    (@arg text $a:lifetime) => { impl Into<Cow<$a, str>> };
-    (@arg id $a:lifetime) => { impl Into<Cow<$a, str>> };
-    (@arg $kind:ident $a:lifetime) => { create_user!(@ty $kind $a) };
-    (@reborrow name $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
-    (@reborrow email $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
-    (@reborrow url $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
-    (@reborrow text $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
-    (@reborrow id $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
-    (@reborrow $kind:ident $e:expr) => { $e };
-    (@check name $e:expr, $name:expr) => { if let Some(v) = &$e { check_name($name, v)?; } };
-    (@check email $e:expr, $name:expr) => { if let Some(v) = &$e { check_email($name, v)?; } };
-    (@check url $e:expr, $name:expr) => { if let Some(v) = &$e { check_url($name, v)?; } };
-    (@check id $e:expr, $name:expr) => { if let Some(v) = &$e { check_id($name, v)?; } };
-    (@check gender $e:expr, $name:expr) => {
-        if $e == Some(Gender::Unrecognized) { return Err(unrecognized_enum($name)); }
+    // The Rust type of each value family.
+    (@ty Text $a:lifetime) => { Cow<$a, str> };
+    (@ty Id $a:lifetime) => { Cow<$a, str> };
+    (@ty Integer $a:lifetime) => { i64 };
+    (@ty Bool $a:lifetime) => { bool };
+    (@ty Gender $a:lifetime) => { Gender };
+    (@ty Status $a:lifetime) => { Status };
+    (@arg Text $a:lifetime) => { impl Into<Cow<$a, str>> };
+    (@arg Id $a:lifetime) => { impl Into<Cow<$a, str>> };
+    (@arg $family:ident $a:lifetime) => { create_user!(@ty $family $a) };
+    (@reborrow Text $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
+    (@reborrow Id $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
+    (@reborrow $family:ident $e:expr) => { $e };
+    // The check of each rule (see `crate::validate`).
+    (@check Free $e:expr, $name:expr) => {};
+    (@check Name $e:expr, $name:expr) => { if let Some(v) = &$e { validate::name($name, v)?; } };
+    (@check Email $e:expr, $name:expr) => { if let Some(v) = &$e { validate::email($name, v)?; } };
+    (@check Url $e:expr, $name:expr) => { if let Some(v) = &$e { validate::url($name, v)?; } };
+    (@check Id $e:expr, $name:expr) => { if let Some(v) = &$e { validate::id($name, v)?; } };
+    (@check Known $e:expr, $name:expr) => {
+        if let Some(v) = &$e { validate::known($name, v.code().is_some())?; }
     };
-    (@check status $e:expr, $name:expr) => {
-        if $e == Some(Status::Unrecognized) { return Err(unrecognized_enum($name)); }
-    };
-    (@check $kind:ident $e:expr, $name:expr) => {};
 }
 
-create_user! {
-    /// Id of the agent the user is assigned to.
-    assigned_to: integer,
-    /// City.
-    city: text,
-    /// Adds the user as an employee of the company with this id; never blank.
-    company_id: id,
-    /// Country (free text; `"USA"` and ISO-2 codes are both seen).
-    country: text,
-    /// Email address: one `@` with text on both sides.
-    email: email,
-    /// Facebook profile: an absolute http(s) URL.
-    facebook_url: url,
-    /// First name: at most 40 characters.
-    first_name: name,
-    /// Gender (sent as 1, 2 or 3).
-    gender: gender,
-    /// Google profile: an absolute http(s) URL.
-    google_url: url,
-    /// Gravatar: an absolute http(s) URL.
-    gravatar_url: url,
-    /// Last name: at most 40 characters.
-    last_name: name,
-    /// LinkedIn profile: an absolute http(s) URL.
-    linkedin_url: url,
-    /// Whether the user receives notifications.
-    notifications: bool,
-    /// Phone number.
-    phone_number: text,
-    /// Region.
-    region: text,
-    /// Lead score.
-    score: integer,
-    /// Visitor or user (sent as 1 or 2).
-    status: status,
-    /// Time zone.
-    timezone: text,
-    /// Twitter profile: an absolute http(s) URL.
-    twitter_url: url,
-    /// Whether the user unsubscribed from emails.
-    unsubscribed: bool,
-    /// The application's own identifier for the user; never blank.
-    user_id: id,
-}
-
-/// Serialized as the body of `POST /users/` in API version 1 (the seed's names); see
-/// [`CreateUser::body`] for version 2.
-impl Serialize for CreateUser<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_standard(serializer, ApiVersion::V1)
-    }
-}
-
-/// The User.com API version a client speaks.
-///
-/// Version 1 is the seed's contract. Version 2 (sent as `Accept: */*; version=2`) calls
-/// `user_id` `custom_id` and `company_id` `company_custom_id` on the wire; the Rust names
-/// (fields, setters, `#[usercom(user_id)]`) stay the same whatever the version.
-///
-/// ```
-/// use usercom_core::{ApiVersion, CreateUser};
-/// let user = CreateUser::new().user_id("u-1").company_id("c-9");
-/// assert_eq!(
-///     serde_json::to_string(&user.body(ApiVersion::V2)).unwrap(),
-///     r#"{"company_custom_id":"c-9","custom_id":"u-1"}"#
-/// );
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ApiVersion {
-    /// Version 1: the seed's names, no version header.
-    #[default]
-    V1,
-    /// Version 2: `custom_id`, `company_custom_id`, and `Accept: */*; version=2`.
-    V2,
-}
-
-impl ApiVersion {
-    /// The name standard attribute `name` has on the wire in this version.
-    pub fn wire_name(self, name: &'static str) -> &'static str {
-        match (self, name) {
-            (ApiVersion::V2, "user_id") => "custom_id",
-            (ApiVersion::V2, "company_id") => "company_custom_id",
-            _ => name,
-        }
-    }
-}
+usercom_table::for_each_standard_attribute!(create_user);
 
 impl<'a> CreateUser<'a> {
     /// The body of `POST /users/` in `version`: the standard attributes that are set, under
     /// that version's wire names.
     #[inline]
     pub fn body(&self, version: ApiVersion) -> CreateUserBody<'_, 'a> {
-        CreateUserBody(self, version)
+        CreateUserBody::new(self, version)
     }
 
     /// An empty payload.
@@ -324,7 +223,7 @@ impl<'a> CreateUser<'a> {
     /// );
     /// ```
     pub fn custom_attributes_body(&self) -> CustomAttributesBody<'_, 'a> {
-        CustomAttributesBody(&self.custom)
+        CustomAttributesBody::new(&self.custom)
     }
 
     /// Checks the payload against User.com's documented rules, so that bad input is refused
@@ -347,7 +246,7 @@ impl<'a> CreateUser<'a> {
     pub fn validate(&self) -> Result<(), Error> {
         self.validate_standard()?;
         for (index, (name, value)) in self.custom.iter().enumerate() {
-            check_custom_name(name)?;
+            validate::custom_name(name)?;
             if self.custom[..index]
                 .iter()
                 .any(|(earlier, _)| earlier == name)
@@ -380,294 +279,32 @@ impl<'a> CreateUser<'a> {
     }
 }
 
-/// The exact string is what is sent: a rule never accepts text that the server would
-/// trim, repair or reject. Control characters and leading or trailing white space are
-/// refused for every attribute with a rule (a server trims them, so what it stores would
-/// differ from what was sent).
-fn check_exact_text(name: &'static str, value: &str) -> Result<(), Error> {
-    if value.chars().any(char::is_control) {
-        return Err(Error::invalid_value_of(
-            name,
-            "it contains a control character (a line break, tab, ...); remove it",
-            value,
-        ));
-    }
-    if value.trim() != value {
-        return Err(Error::invalid_value_of(
-            name,
-            "it starts or ends with white space, which User.com would trim; trim it first \
-             (usercom sends exactly what it is given)",
-            value,
-        ));
-    }
-    Ok(())
-}
-
-fn check_name(name: &'static str, value: &str) -> Result<(), Error> {
-    let chars = value.chars().count();
-    if chars > MAX_NAME_CHARS {
-        return Err(Error::invalid_value_of(
-            name,
-            format!(
-                "{chars} characters, but User.com accepts at most {MAX_NAME_CHARS}; \
-                 shorten it (usercom never truncates)"
-            ),
-            value,
-        ));
-    }
-    check_exact_text(name, value)
-}
-
-/// `user_id` and `company_id` identify someone: a blank one identifies nobody, and would
-/// merge every user that has it into one.
-fn check_id(name: &'static str, value: &str) -> Result<(), Error> {
-    if value.trim().is_empty() {
-        return Err(Error::invalid_value_of(
-            name,
-            "it is empty or only white space, which identifies nobody (an upsert would merge \
-             every such user into one); leave the attribute out instead",
-            value,
-        ));
-    }
-    Ok(())
-}
-
-fn check_email(name: &'static str, value: &str) -> Result<(), Error> {
-    check_exact_text(name, value)?;
-    let mut parts = value.split('@');
-    let ok = matches!(
-        (parts.next(), parts.next(), parts.next()),
-        (Some(local), Some(domain), None) if !local.is_empty() && !domain.is_empty()
-    ) && !value.chars().any(char::is_whitespace);
-    if !ok {
-        return Err(Error::invalid_value_of(
-            name,
-            "not an email address: it needs exactly one `@` with text on both sides, and no \
-             white space",
-            value,
-        ));
-    }
-    Ok(())
-}
-
-/// An absolute `http` or `https` URL, exactly as written: the scheme in lower case followed
-/// by `://` and a host, no white space, no backslash. (A lenient URL parser would repair
-/// `HTTPS://x`, `https:/x`, `http:x` or `\\`, and the raw string would then be refused by
-/// the server.)
-fn check_url(name: &'static str, value: &str) -> Result<(), Error> {
-    let bad = |why: &str| {
-        Error::invalid_value_of(name, format!("not an absolute http(s) URL: {why}"), value)
-    };
-    check_exact_text(name, value)?;
-    let Some(rest) = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"))
-    else {
-        return Err(bad(
-            "it must start with `https://` or `http://` (scheme in lower case)",
-        ));
-    };
-    if value.chars().any(char::is_whitespace) {
-        return Err(bad("it contains white space"));
-    }
-    if value.contains('\\') {
-        return Err(bad("it contains a backslash"));
-    }
-    if rest.is_empty() || rest.starts_with(['/', '?', '#']) {
-        return Err(bad("it has no host"));
-    }
-    let url = reqwest::Url::parse(value).map_err(|e| bad(&e.to_string()))?;
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(bad("it has no host"));
-    }
-    Ok(())
-}
-
-fn check_custom_name(name: &str) -> Result<(), Error> {
-    let chars = name.chars().count();
-    if chars == 0 || chars > MAX_ATTRIBUTE_NAME_CHARS {
-        return Err(Error::invalid_input(
-            name.to_string(),
-            format!(
-                "a custom attribute name has 1 to {MAX_ATTRIBUTE_NAME_CHARS} characters, \
-                 this one has {chars}"
-            ),
-        ));
-    }
-    if CreateUser::STANDARD_ATTRIBUTES.contains(&name) {
-        return Err(Error::invalid_input(
-            name.to_string(),
-            format!("`{name}` is a standard attribute: set it with `.{name}(...)`, not as a custom attribute"),
-        ));
-    }
-    Ok(())
-}
-
-fn unrecognized_enum(name: &'static str) -> Error {
-    Error::invalid_input(
-        name,
-        "`Unrecognized` is only read from responses and cannot be sent; choose a known value",
-    )
-}
-
-/// The body of `POST /users/` in one API version: see [`CreateUser::body`].
-#[derive(Debug, Clone, Copy)]
-pub struct CreateUserBody<'b, 'a>(&'b CreateUser<'a>, ApiVersion);
-
-impl Serialize for CreateUserBody<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize_standard(serializer, self.1)
-    }
-}
-
-/// The body of "set multiple attributes": see [`CreateUser::custom_attributes_body`].
-#[derive(Debug, Clone, Copy)]
-pub struct CustomAttributesBody<'b, 'a>(&'b [(Cow<'a, str>, AttributeValue<'a>)]);
-
-impl Serialize for CustomAttributesBody<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in self.0 {
-            map.serialize_entry(name, value)?;
+/// Sets a standard attribute, refusing to overwrite one set before (by a flattened field,
+/// or by the other side of a merge). Used by the derive's generated code, through
+/// `convert::__private`.
+#[doc(hidden)]
+#[inline]
+pub fn set<T>(
+    slot: &mut Option<T>,
+    attribute: &'static str,
+    value: Option<T>,
+) -> Result<(), Error> {
+    if value.is_some() {
+        if slot.is_some() {
+            return Err(Error::invalid_input(
+                attribute,
+                "set twice (for example by a struct and by a field it flattens); map it once",
+            ));
         }
-        map.end()
+        *slot = value;
     }
-}
-
-/// The value of a custom attribute.
-///
-/// User.com's attribute types are boolean, integer, float, string, date, datetime, json and
-/// fixed (a choice list, sent as its string). Convert with `From`/`Into`:
-///
-/// ```
-/// use usercom_core::AttributeValue;
-/// assert_eq!(AttributeValue::from(true), AttributeValue::Bool(true));
-/// assert_eq!(AttributeValue::from("pro"), AttributeValue::Text("pro".into()));
-/// let json = serde_json::json!({"seats": 3});
-/// assert_eq!(serde_json::to_value(AttributeValue::from(json.clone())).unwrap(), json);
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum AttributeValue<'a> {
-    /// A boolean.
-    Bool(bool),
-    /// An integer.
-    Integer(i64),
-    /// A float; NaN and infinities are refused by [`CreateUser::validate`].
-    Float(f64),
-    /// A string (also the value of a "fixed" choice attribute).
-    Text(Cow<'a, str>),
-    /// A date, sent as `YYYY-MM-DD`.
-    Date(NaiveDate),
-    /// A date and time with its offset, sent as RFC 3339.
-    DateTime(DateTime<FixedOffset>),
-    /// A date and time without an offset, sent as `YYYY-MM-DDTHH:MM:SS[.f]`.
-    NaiveDateTime(NaiveDateTime),
-    /// Any JSON value (for json attributes).
-    Json(Cow<'a, serde_json::Value>),
-    /// An integer outside the range User.com stores (`i64`), in decimal. It is never sent:
-    /// [`CreateUser::validate`] refuses it, as it refuses the same value from the derive.
-    OutOfRange(crate::convert::OutOfRange),
-}
-
-impl AttributeValue<'_> {
-    /// A copy that borrows its string or JSON from `self`.
-    pub fn reborrow(&self) -> AttributeValue<'_> {
-        match self {
-            AttributeValue::Text(t) => AttributeValue::Text(Cow::Borrowed(t)),
-            AttributeValue::Json(j) => AttributeValue::Json(Cow::Borrowed(j)),
-            AttributeValue::Bool(b) => AttributeValue::Bool(*b),
-            AttributeValue::Integer(i) => AttributeValue::Integer(*i),
-            AttributeValue::Float(f) => AttributeValue::Float(*f),
-            AttributeValue::Date(d) => AttributeValue::Date(*d),
-            AttributeValue::DateTime(d) => AttributeValue::DateTime(*d),
-            AttributeValue::NaiveDateTime(d) => AttributeValue::NaiveDateTime(*d),
-            AttributeValue::OutOfRange(n) => AttributeValue::OutOfRange(n.clone()),
-        }
-    }
-
-    /// This value with every borrow turned into an owned copy.
-    pub fn into_owned(self) -> AttributeValue<'static> {
-        match self {
-            AttributeValue::Text(t) => AttributeValue::Text(Cow::Owned(t.into_owned())),
-            AttributeValue::Json(j) => AttributeValue::Json(Cow::Owned(j.into_owned())),
-            AttributeValue::Bool(b) => AttributeValue::Bool(b),
-            AttributeValue::Integer(i) => AttributeValue::Integer(i),
-            AttributeValue::Float(f) => AttributeValue::Float(f),
-            AttributeValue::Date(d) => AttributeValue::Date(d),
-            AttributeValue::DateTime(d) => AttributeValue::DateTime(d),
-            AttributeValue::NaiveDateTime(d) => AttributeValue::NaiveDateTime(d),
-            AttributeValue::OutOfRange(n) => AttributeValue::OutOfRange(n),
-        }
-    }
-}
-
-impl Serialize for AttributeValue<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            AttributeValue::Bool(b) => serializer.serialize_bool(*b),
-            AttributeValue::Integer(i) => serializer.serialize_i64(*i),
-            AttributeValue::Float(f) if f.is_finite() => serializer.serialize_f64(*f),
-            AttributeValue::Float(f) => Err(serde::ser::Error::custom(format_args!(
-                "{f} cannot be sent: JSON has no NaN or infinity"
-            ))),
-            AttributeValue::Text(t) => serializer.serialize_str(t),
-            AttributeValue::Date(d) => serializer.collect_str(&d.format("%Y-%m-%d")),
-            AttributeValue::DateTime(d) => d.serialize(serializer),
-            AttributeValue::NaiveDateTime(d) => d.serialize(serializer),
-            AttributeValue::Json(j) => j.serialize(serializer),
-            AttributeValue::OutOfRange(n) => Err(serde::ser::Error::custom(format_args!(
-                "{} is outside the range User.com stores (a 64-bit signed integer)",
-                n.0
-            ))),
-        }
-    }
-}
-
-macro_rules! attribute_value_from {
-    ($($ty:ty => |$v:ident| $e:expr;)+) => {
-        $(impl<'a> From<$ty> for AttributeValue<'a> {
-            fn from($v: $ty) -> Self { $e }
-        })+
-    };
-}
-
-attribute_value_from! {
-    bool => |v| AttributeValue::Bool(v);
-    // The shortest decimal that reads back as the same `f32`: widening the bits instead
-    // would send `0.1f32` as 0.10000000149011612.
-    f32 => |v| AttributeValue::Float(shortest_f64(v));
-    f64 => |v| AttributeValue::Float(v);
-    &'a str => |v| AttributeValue::Text(Cow::Borrowed(v));
-    String => |v| AttributeValue::Text(Cow::Owned(v));
-    Cow<'a, str> => |v| AttributeValue::Text(v);
-    Box<str> => |v| AttributeValue::Text(Cow::Owned(v.into()));
-    std::sync::Arc<str> => |v| AttributeValue::Text(Cow::Owned(v.as_ref().to_owned()));
-    std::rc::Rc<str> => |v| AttributeValue::Text(Cow::Owned(v.as_ref().to_owned()));
-    NaiveDate => |v| AttributeValue::Date(v);
-    NaiveDateTime => |v| AttributeValue::NaiveDateTime(v);
-    DateTime<FixedOffset> => |v| AttributeValue::DateTime(v);
-    DateTime<chrono::Utc> => |v| AttributeValue::DateTime(v.fixed_offset());
-    DateTime<chrono::Local> => |v| AttributeValue::DateTime(v.fixed_offset());
-    serde_json::Value => |v| AttributeValue::Json(Cow::Owned(v));
-    &'a serde_json::Value => |v| AttributeValue::Json(Cow::Borrowed(v));
-}
-
-/// `value` as the `f64` of its shortest decimal form (the one that reads back as `value`).
-fn shortest_f64(value: f32) -> f64 {
-    if !value.is_finite() {
-        return f64::from(value);
-    }
-    let mut buffer = ryu::Buffer::new();
-    buffer
-        .format_finite(value)
-        .parse()
-        .unwrap_or(f64::from(value))
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     fn invalid(user: CreateUser<'_>) -> String {
         match user.validate() {

@@ -88,18 +88,19 @@ impl RetryPolicy {
     }
 
     /// The wait before retrying after `error`, or `None` when it must not be retried.
-    /// `retries_done` counts the retries already made; `idempotent` says whether sending the
+    /// `retries_done` counts the retries already made; `idempotency` says whether sending the
     /// request twice is harmless.
     pub(crate) fn delay(
         &self,
         error: &Error,
-        idempotent: bool,
+        idempotency: Idempotency,
         retries_done: u32,
     ) -> Option<Duration> {
         if retries_done >= self.max_retries {
             return None;
         }
-        let retryable = error.safe_to_retry() || (idempotent && error.outcome_unknown());
+        let retryable = error.safe_to_retry()
+            || (idempotency == Idempotency::Idempotent && error.outcome_unknown());
         if !retryable {
             return None;
         }
@@ -114,6 +115,17 @@ impl RetryPolicy {
             None => Some(backoff),
         }
     }
+}
+
+/// Whether sending a request twice is harmless, which decides what may be retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Idempotency {
+    /// Sending it twice is harmless (an upsert, setting attributes, a read): retried after
+    /// an unknown outcome too.
+    Idempotent,
+    /// Sending it twice may duplicate (a create): retried only when the server certainly
+    /// did not process it.
+    NotIdempotent,
 }
 
 /// Parses a `Retry-After` value: delay seconds, or an HTTP date (a date in the past means
@@ -133,6 +145,7 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Idempotency::{Idempotent, NotIdempotent};
 
     fn api(status: u16, retry_after: Option<Duration>) -> Error {
         Error::Api {
@@ -147,24 +160,24 @@ mod tests {
         let policy = RetryPolicy::default();
         for status in [429, 503] {
             assert!(
-                policy.delay(&api(status, None), false, 0).is_some(),
+                policy.delay(&api(status, None), NotIdempotent, 0).is_some(),
                 "{status}"
             );
         }
         for status in [400, 401, 404, 500, 502, 504] {
             assert!(
-                policy.delay(&api(status, None), false, 0).is_none(),
+                policy.delay(&api(status, None), NotIdempotent, 0).is_none(),
                 "{status}"
             );
         }
         // Idempotent requests may retry the unknown outcomes too, but never client errors.
         for status in [500, 502, 504] {
             assert!(
-                policy.delay(&api(status, None), true, 0).is_some(),
+                policy.delay(&api(status, None), Idempotent, 0).is_some(),
                 "{status}"
             );
         }
-        assert!(policy.delay(&api(400, None), true, 0).is_none());
+        assert!(policy.delay(&api(400, None), Idempotent, 0).is_none());
     }
 
     #[test]
@@ -175,15 +188,17 @@ mod tests {
             .max_retries(4);
         for retries_done in 0..4 {
             for _ in 0..200 {
-                let delay = policy.delay(&api(503, None), false, retries_done).unwrap();
+                let delay = policy
+                    .delay(&api(503, None), NotIdempotent, retries_done)
+                    .unwrap();
                 let ceiling = Duration::from_millis(100 * 2u64.pow(retries_done))
                     .min(Duration::from_millis(300));
                 assert!(delay <= ceiling, "{delay:?} > {ceiling:?}");
             }
         }
-        assert!(policy.delay(&api(503, None), false, 4).is_none());
+        assert!(policy.delay(&api(503, None), NotIdempotent, 4).is_none());
         assert!(RetryPolicy::none()
-            .delay(&api(503, None), false, 0)
+            .delay(&api(503, None), NotIdempotent, 0)
             .is_none());
     }
 
@@ -192,12 +207,12 @@ mod tests {
         let policy = RetryPolicy::default().max_backoff(Duration::from_secs(5));
         for _ in 0..100 {
             let delay = policy
-                .delay(&api(429, Some(Duration::from_secs(2))), false, 0)
+                .delay(&api(429, Some(Duration::from_secs(2))), NotIdempotent, 0)
                 .unwrap();
             assert!(delay >= Duration::from_secs(2));
         }
         assert!(policy
-            .delay(&api(429, Some(Duration::from_secs(6))), false, 0)
+            .delay(&api(429, Some(Duration::from_secs(6))), NotIdempotent, 0)
             .is_none());
     }
 

@@ -1,19 +1,12 @@
 //! Parses `#[usercom(...)]` on the struct and on its fields.
 
-use proc_macro2::Span;
 use proc_macro2::TokenStream;
 use syn::meta::ParseNestedMeta;
 use syn::parse::{ParseStream, Parser};
 use syn::{Attribute, Ident, LitStr, Meta, Path, Token};
 
 use crate::ctxt::Ctxt;
-use crate::table::{self, Family};
-
-/// Longest custom attribute name User.com accepts (documented).
-const MAX_ATTRIBUTE_NAME_CHARS: usize = 255;
-
-/// Field-level keywords besides the standard attribute names.
-const FIELD_KEYWORDS: &[&str] = &["attribute", "flatten", "with"];
+use crate::table::{self, keyword, Family, MAX_ATTRIBUTE_NAME_CHARS};
 
 /// What one field maps to.
 pub(crate) enum Mapping {
@@ -27,11 +20,11 @@ pub(crate) enum Mapping {
 
 impl Mapping {
     /// The token that introduced the mapping, for error spans.
-    pub(crate) fn span(&self) -> Span {
+    fn token(&self) -> &dyn quote::ToTokens {
         match self {
-            Mapping::Standard { name, .. } => name.span(),
-            Mapping::Custom { name } => name.span(),
-            Mapping::Flatten { token } => token.span(),
+            Mapping::Standard { name, .. } => name,
+            Mapping::Custom { name } => name,
+            Mapping::Flatten { token } => token,
         }
     }
 }
@@ -126,8 +119,8 @@ pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             };
             let key = ident.to_string();
             match key.as_str() {
-                "with" => parse_with(cx, &meta, ident, &mut out),
-                "attribute" => {
+                keyword::WITH => parse_with(cx, &meta, ident, &mut out),
+                keyword::ATTRIBUTE => {
                     if !meta.input.peek(Token![=]) {
                         cx.error_spanned_by(
                             &ident,
@@ -141,7 +134,7 @@ pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                     }
                     Ok(())
                 }
-                "flatten" => {
+                keyword::FLATTEN => {
                     if meta.input.peek(Token![=]) {
                         cx.error_spanned_by(
                             &ident,
@@ -152,7 +145,7 @@ pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                     set_mapping(cx, &mut out, Mapping::Flatten { token: ident });
                     Ok(())
                 }
-                "crate" => {
+                keyword::CRATE => {
                     cx.error_spanned_by(
                         &ident,
                         "`crate = ...` applies to the whole struct: put `#[usercom(crate = path)]` \
@@ -272,7 +265,7 @@ fn parse_custom_name(cx: &mut Ctxt, value: Result<LitStr, TokenStream>) -> Optio
 fn set_mapping(cx: &mut Ctxt, out: &mut FieldAttrs, mapping: Mapping) {
     match &out.mapping {
         Some(first) => cx.error_spanned_by(
-            token_at(mapping.span()),
+            mapping.token(),
             format!(
                 "this field already maps {}; a field maps at most one User.com attribute",
                 describe(first)
@@ -291,16 +284,8 @@ pub(crate) fn describe(mapping: &Mapping) -> String {
     }
 }
 
-/// A stand-in token at `span`, for `error_spanned_by`.
-fn token_at(span: Span) -> Ident {
-    Ident::new("__usercom", span)
-}
-
 fn unknown_field_key(key: &str) -> String {
-    let candidates = table::STANDARD
-        .iter()
-        .map(|(name, _)| *name)
-        .chain(FIELD_KEYWORDS.iter().copied());
+    let candidates = table::standard_names().chain(keyword::FIELD.iter().copied());
     let hint = did_you_mean(key, candidates)
         .map(|best| format!("; did you mean `{best}`?"))
         .unwrap_or_default();
@@ -328,7 +313,7 @@ pub(crate) fn container_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAt
     let mut out = ContainerAttrs::default();
     for attr in usercom_lists(cx, attrs) {
         let result = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("crate") {
+            if meta.path.is_ident(keyword::CRATE) {
                 let input = meta.value()?;
                 // A path, or the same path quoted (as serde accepts it).
                 let value = if input.peek(LitStr) {
@@ -352,13 +337,13 @@ pub(crate) fn container_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAt
                 return Ok(());
             }
             let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
-            if table::family(&key).is_some() || FIELD_KEYWORDS.contains(&key.as_str()) {
+            if table::family(&key).is_some() || keyword::FIELD.contains(&key.as_str()) {
                 cx.error_spanned_by(
                     &meta.path,
                     format!("`{key}` maps a field: put it on the field, e.g. `#[usercom({key})] field: Type`"),
                 );
             } else {
-                let hint = did_you_mean(&key, ["crate"].into_iter())
+                let hint = did_you_mean(&key, [keyword::CRATE].into_iter())
                     .map(|best| format!(" (did you mean `{best}`?)"))
                     .unwrap_or_default();
                 cx.error_spanned_by(

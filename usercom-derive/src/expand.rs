@@ -82,20 +82,13 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
     }
 }
 
-/// The value trait, its method and the marker type checked for a standard attribute.
+/// The value trait, its method and the marker type checked for a standard attribute, as the
+/// one table names them.
 fn family_trait(krate: &TokenStream, family: Family, name: &Ident) -> (TokenStream, Ident) {
-    let (trait_name, method) = match family {
-        Family::Text => ("TextValue", "to_text"),
-        Family::Id => ("IdValue", "to_id"),
-        Family::Integer => ("IntegerValue", "to_integer"),
-        Family::Bool => ("BoolValue", "to_bool"),
-        Family::Gender => ("GenderValue", "to_gender"),
-        Family::Status => ("StatusValue", "to_status"),
-    };
-    let trait_ident = Ident::new(trait_name, Span::call_site());
+    let trait_ident = Ident::new(family.trait_name(), Span::call_site());
     (
         quote!(#krate::convert::#trait_ident<#krate::convert::attribute::#name>),
-        Ident::new(method, Span::call_site()),
+        Ident::new(family.method(), Span::call_site()),
     )
 }
 

@@ -1,63 +1,38 @@
-//! The one table of User.com's standard attributes (the seed's list) and what each accepts.
+//! The standard attributes, from the one table in `usercom-table` that `usercom-core`
+//! generates `CreateUser` from, and the derive's own keywords.
 
-/// Which Rust types an attribute accepts; each family is one value trait of
-/// `usercom::convert`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Family {
-    /// Strings: `TextValue`.
-    Text,
-    /// Strings or integers, sent as a string: `IdValue`.
-    Id,
-    /// Integers within i64: `IntegerValue`.
-    Integer,
-    /// `bool`: `BoolValue`.
-    Bool,
-    /// `usercom::Gender`: `GenderValue`.
-    Gender,
-    /// `usercom::Status`: `StatusValue`.
-    Status,
+pub(crate) use usercom_table::{Family, MAX_ATTRIBUTE_NAME_CHARS};
+
+/// Field-level keywords, besides the standard attribute names.
+pub(crate) mod keyword {
+    /// `#[usercom(attribute = "plan")]`: a custom attribute.
+    pub(crate) const ATTRIBUTE: &str = "attribute";
+    /// `#[usercom(flatten)]`: a field whose type maps its own fields.
+    pub(crate) const FLATTEN: &str = "flatten";
+    /// `#[usercom(email, with = path)]`: a conversion function.
+    pub(crate) const WITH: &str = "with";
+    /// `#[usercom(crate = path)]` on the struct: where the usercom crate is.
+    pub(crate) const CRATE: &str = "crate";
+    /// The field-level keywords, for "did you mean" hints.
+    pub(crate) const FIELD: &[&str] = &[ATTRIBUTE, FLATTEN, WITH];
 }
-
-use Family::*;
-
-/// Every standard attribute a create request may carry, alphabetical as the seed lists them.
-pub(crate) const STANDARD: &[(&str, Family)] = &[
-    ("assigned_to", Integer),
-    ("city", Text),
-    ("company_id", Id),
-    ("country", Text),
-    ("email", Text),
-    ("facebook_url", Text),
-    ("first_name", Text),
-    ("gender", Gender),
-    ("google_url", Text),
-    ("gravatar_url", Text),
-    ("last_name", Text),
-    ("linkedin_url", Text),
-    ("notifications", Bool),
-    ("phone_number", Text),
-    ("region", Text),
-    ("score", Integer),
-    ("status", Status),
-    ("timezone", Text),
-    ("twitter_url", Text),
-    ("unsubscribed", Bool),
-    ("user_id", Id),
-];
 
 /// The family of the standard attribute `name`, if it is one.
 pub(crate) fn family(name: &str) -> Option<Family> {
-    STANDARD
+    usercom_table::standard(name).map(|attribute| attribute.family)
+}
+
+/// The standard attribute names, in the table's order.
+pub(crate) fn standard_names() -> impl Iterator<Item = &'static str> {
+    usercom_table::STANDARD
         .iter()
-        .find(|(standard, _)| *standard == name)
-        .map(|(_, family)| *family)
+        .map(|attribute| attribute.name)
 }
 
 /// The standard attribute names, for messages.
 pub(crate) fn names() -> String {
-    STANDARD
-        .iter()
-        .map(|(name, _)| format!("`{name}`"))
+    standard_names()
+        .map(|name| format!("`{name}`"))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -1,0 +1,286 @@
+//! The path of every request, in one place: [`Client::send_with`] tries it under the retry
+//! policy, [`Client::attempt`] sends it once and reads the answer (its size capped, its
+//! status first), [`decode`] turns a success into the caller's type. A create reads, from
+//! `Client::create_user` in `client`: `post_json` → `send_with` → `attempt` → `decode`.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::retry::Idempotency::{self, Idempotent};
+use crate::{Client, Error};
+
+impl Client {
+    /// POSTs `body` to `path` and decodes the answer, retrying under the client's policy.
+    /// `idempotency` says whether sending the request twice is harmless.
+    pub(crate) async fn post_json<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &(impl serde::Serialize + ?Sized),
+        idempotency: Idempotency,
+    ) -> Result<R, Error> {
+        let body =
+            serde_json::to_vec(body).map_err(|e| Error::invalid_input("payload", e.to_string()))?;
+        tracing::trace!(path, body = %String::from_utf8_lossy(&body), "usercom request body");
+        self.send(Method::POST, path, Some(Bytes::from(body)), idempotency)
+            .await
+    }
+
+    /// GETs `path` and decodes the answer (idempotent: retried under the whole policy).
+    pub(crate) async fn get_json<R: DeserializeOwned>(&self, path: &str) -> Result<R, Error> {
+        self.send(Method::GET, path, None, Idempotent).await
+    }
+
+    async fn send<R: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Bytes>,
+        idempotency: Idempotency,
+    ) -> Result<R, Error> {
+        self.send_with(method, path, body, idempotency, decode::<R>)
+            .await
+    }
+
+    /// [`Client::send`] with the decoder of a success body given.
+    pub(crate) async fn send_with<R>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Bytes>,
+        idempotency: Idempotency,
+        decoder: fn(u16, &[u8]) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        let url = self
+            .inner
+            .base_url
+            .join(path)
+            .map_err(|e| Error::config(format!("cannot join `{path}` to the base URL: {e}")))?;
+        let mut retries_done = 0;
+        loop {
+            let span = tracing::info_span!(
+                "usercom.request",
+                method = %method,
+                path,
+                attempt = retries_done + 1,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            let started = Instant::now();
+            let result = self
+                .attempt(method.clone(), url.clone(), body.clone(), decoder)
+                .instrument(span.clone())
+                .await;
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            let status = match &result {
+                Ok((status, _)) => Some(*status),
+                Err(error) => error.status(),
+            };
+            if let Some(status) = status {
+                span.record("status", status);
+            }
+            let error = match result {
+                Ok((_, value)) => return Ok(value),
+                Err(error) => error,
+            };
+            match self.inner.retry.delay(&error, idempotency, retries_done) {
+                Some(delay) => {
+                    span.in_scope(|| {
+                        // The error's text may quote the server, which may quote the payload:
+                        // only at debug level.
+                        tracing::info!(
+                            retry_in_ms = delay.as_millis() as u64,
+                            status = error.status(),
+                            "retrying"
+                        );
+                        tracing::debug!(error = %error, "retry cause");
+                    });
+                    tokio::time::sleep(delay).await;
+                    retries_done += 1;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    /// One attempt: send, read the capped body, decode a success.
+    ///
+    /// Once a status has arrived, it decides the outcome: an error status is an
+    /// [`Error::Api`] whatever happens to its body (read up to the size limit, and cut there
+    /// or where the connection broke, with a note), so that a `503` stays retryable and a
+    /// `429` keeps its `Retry-After`; a success whose body is cut short or over the limit
+    /// is still a success ([`Error::Decode`], [`Error::ResponseTooLarge`]).
+    async fn attempt<R>(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Bytes>,
+        decoder: fn(u16, &[u8]) -> Result<R, Error>,
+    ) -> Result<(u16, R), Error> {
+        let mut request = self
+            .inner
+            .http
+            .request(method, url)
+            .header(ACCEPT, self.inner.api_version.accept());
+        // Only a request with a body says what its body is.
+        if let Some(body) = body {
+            request = request
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body);
+        }
+        let response = request.send().await.map_err(Error::from_reqwest)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::retry::parse_retry_after);
+        let cap = self.inner.max_response_bytes;
+        let success = (200..300).contains(&status);
+        if success {
+            if let Some(len) = response.content_length().filter(|len| *len > cap as u64) {
+                return Err(Error::ResponseTooLarge {
+                    status,
+                    limit: cap,
+                    received: len,
+                });
+            }
+        }
+        let (bytes, end) = read_capped(response, cap).await;
+        if !success {
+            let mut body = String::from_utf8_lossy(&bytes).into_owned();
+            match end {
+                BodyEnd::Complete => {}
+                BodyEnd::OverLimit(_) => {
+                    body.push_str(&format!("\n[usercom: body cut at the {cap}-byte limit]"));
+                }
+                BodyEnd::Broken(error) => {
+                    body.push_str(&format!("\n[usercom: body cut short: {error}]"));
+                }
+            }
+            return Err(Error::Api {
+                status,
+                body: self.redact(body),
+                retry_after,
+            });
+        }
+        let result = match end {
+            BodyEnd::Complete => decoder(status, &bytes),
+            BodyEnd::OverLimit(received) => Err(Error::ResponseTooLarge {
+                status,
+                limit: cap,
+                received,
+            }),
+            BodyEnd::Broken(error) => Err(Error::Decode {
+                status,
+                path: ".".to_owned(),
+                message: format!(
+                    "the body was cut short after {} bytes: {}",
+                    bytes.len(),
+                    error.without_url()
+                ),
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            }),
+        };
+        result
+            .map(|value| (status, value))
+            .map_err(|error| match error {
+                Error::Decode {
+                    status,
+                    path,
+                    message,
+                    body,
+                } => Error::Decode {
+                    status,
+                    path,
+                    message: self.redact(message),
+                    body: self.redact(body),
+                },
+                other => other,
+            })
+    }
+
+    /// `text` without the API key (some servers and proxies quote the token they refuse).
+    fn redact(&self, text: String) -> String {
+        if text.contains(&*self.inner.api_key) {
+            text.replace(&*self.inner.api_key, "<redacted>")
+        } else {
+            text
+        }
+    }
+}
+
+/// How reading a body ended.
+enum BodyEnd {
+    /// Read whole.
+    Complete,
+    /// Stopped at the size limit; how many bytes were announced or had arrived.
+    OverLimit(u64),
+    /// The connection broke.
+    Broken(reqwest::Error),
+}
+
+/// Reads at most `cap` bytes of the body; what was read, and how reading ended.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> (Vec<u8>, BodyEnd) {
+    let mut bytes = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(None) => return (bytes, BodyEnd::Complete),
+            Ok(Some(chunk)) => {
+                let room = cap - bytes.len();
+                if chunk.len() > room {
+                    bytes.extend_from_slice(&chunk[..room]);
+                    let received = (cap + chunk.len() - room) as u64;
+                    return (bytes, BodyEnd::OverLimit(received));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Err(error) => return (bytes, BodyEnd::Broken(error)),
+        }
+    }
+}
+
+/// Decodes a success body, naming the JSON path where it failed.
+pub(crate) fn decode<R: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<R, Error> {
+    let fail = |path: String, message: String| Error::Decode {
+        status,
+        path,
+        message,
+        body: String::from_utf8_lossy(bytes).into_owned(),
+    };
+    // The fast path decodes without tracking the path; only a failure is decoded again,
+    // with `serde_path_to_error`, to say where it failed.
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize::<_, R>(&mut de)
+        .map_err(|e| fail(e.path().to_string(), e.inner().to_string()))?;
+    de.end().map_err(|e| fail(".".to_owned(), e.to_string()))?;
+    // Unreachable in practice (the same bytes decoded differently), but an answer either way.
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::User;
+
+    #[test]
+    fn decode_names_the_failing_path() {
+        let err = decode::<User>(201, br#"{"id": "x"}"#).unwrap_err();
+        match &err {
+            Error::Decode { path, status, .. } => {
+                assert_eq!(path, "id");
+                assert_eq!(*status, 201);
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = decode::<User>(200, b"").unwrap_err();
+        assert!(err.to_string().contains("EOF"), "{err}");
+    }
+}
