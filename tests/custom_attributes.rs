@@ -4,7 +4,7 @@ mod common;
 
 use serde_json::json;
 use usercom::{Client, Error, IntoUserComUser};
-use usercom_mock::{Fault, MockServer};
+use usercom_mock::{Fault, MockServer, Route};
 
 fn client(server: &MockServer) -> Client {
     common::client_for(server)
@@ -86,8 +86,10 @@ async fn without_custom_attributes_there_is_one_request() {
 async fn a_failed_second_step_hands_back_the_created_user_and_is_not_retried() {
     let server = MockServer::start().await;
     // The create goes through; the set-attributes request is refused.
-    server.push_fault(Fault::Delay(std::time::Duration::ZERO));
-    server.push_fault(Fault::status(400).with_body(r#"{"plan": ["Invalid value."]}"#));
+    server.fault_on(
+        Route::SetMultipleAttributes,
+        Fault::status(400).with_body(r#"{"plan": ["Invalid value."]}"#),
+    );
     let err = client(&server)
         .create_user(&subscriber())
         .await
@@ -138,8 +140,7 @@ async fn bad_input_never_reaches_the_server() {
 #[tokio::test]
 async fn a_second_step_the_server_did_not_process_is_retried_without_a_second_user() {
     let server = MockServer::start().await;
-    server.push_fault(Fault::Delay(std::time::Duration::ZERO));
-    server.push_fault(Fault::status(503));
+    server.fault_on(Route::SetMultipleAttributes, Fault::status(503));
     let user = client(&server).create_user(&subscriber()).await.unwrap();
     assert_eq!(user.attribute("plan"), Some(&json!("pro")));
     assert_eq!(server.request_count(), 3, "create, refused set, set again");

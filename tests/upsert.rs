@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use serde_json::json;
 use usercom::{ApiVersion, Client, CreateUser, Error, IntoUserComUser, RetryPolicy};
-use usercom_mock::{Fault, MockServer};
+use usercom_mock::{Fault, MockServer, Route};
 
 #[derive(IntoUserComUser)]
 struct Account {
@@ -117,16 +117,34 @@ async fn unknown_outcomes_are_retried_because_upsert_is_idempotent() {
         Fault::status(502),
         Fault::status(504).after_processing(),
         Fault::DropAfterProcessing,
-        Fault::ResetMidBody,
         Fault::Delay(Duration::from_secs(2)),
     ] {
         let server = MockServer::start().await;
-        server.push_fault(fault.clone());
+        server.fault_on(Route::UpdateOrCreate, fault.clone());
         let upserted = client(&server).upsert_user(&account(1, None)).await;
         let upserted = upserted.unwrap_or_else(|e| panic!("{fault:?}: {e}"));
         assert_eq!(upserted.user.email.as_deref(), Some("acct1@example.org"));
         assert_eq!(server.user_count(), 1, "{fault:?}: never a duplicate");
+        // update_or_create, sent again, then GET and set_multiple_attributes.
+        assert_eq!(server.request_count(), 4, "{fault:?}");
     }
+}
+
+#[tokio::test]
+async fn a_body_cut_short_after_a_success_status_is_a_decode_error_not_retried() {
+    // The 201 says the user was created: the outcome is known, only the answer is lost.
+    let server = MockServer::start().await;
+    server.fault_on(Route::UpdateOrCreate, Fault::ResetMidBody);
+    let err = client(&server)
+        .upsert_user(&account(1, None))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Decode { status, path, .. } => assert_eq!((*status, path.as_str()), (201, ".")),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    assert!(!err.outcome_unknown() && !err.safe_to_retry());
+    assert_eq!((server.request_count(), server.user_count()), (1, 1));
 }
 
 #[tokio::test]
@@ -142,12 +160,15 @@ async fn running_the_same_import_twice_leaves_one_user_per_row() {
     }
     assert_eq!(created, 200);
 
+    assert_eq!(server.request_count(), 3 * 200);
+
     // Faults on the second run are retried; nothing is duplicated.
-    server.fail_next(5, 502);
+    server.fail_next_on(Route::UpdateOrCreate, 5, 502);
     let second: Vec<_> = client.upsert_users(rows(), 16).collect().await;
     assert_eq!(second.len(), 200);
     assert!(second.iter().all(|(_, r)| matches!(r, Ok(u) if !u.created)));
     assert_eq!(server.user_count(), 200);
+    assert_eq!(server.request_count(), 2 * 3 * 200 + 5, "5 retries");
 }
 
 #[tokio::test]
@@ -156,9 +177,10 @@ async fn a_failed_attributes_step_after_an_update_says_updated_and_hands_the_use
     let client = client(&server);
     let first = client.upsert_user(&account(3, None)).await.unwrap();
     // update_or_create and GET go through; set_multiple_attributes is refused.
-    server.push_fault(Fault::Delay(Duration::ZERO));
-    server.push_fault(Fault::Delay(Duration::ZERO));
-    server.push_fault(Fault::status(400).with_body(r#"{"plan": ["Invalid value."]}"#));
+    server.fault_on(
+        Route::SetMultipleAttributes,
+        Fault::status(400).with_body(r#"{"plan": ["Invalid value."]}"#),
+    );
     let err = client
         .upsert_user(&account(3, Some("Rome")))
         .await
@@ -176,4 +198,6 @@ async fn a_failed_attributes_step_after_an_update_says_updated_and_hands_the_use
     );
     assert_eq!(err.status(), Some(400));
     assert_eq!(server.user_count(), 1);
+    // The refusal is not retried: 3 requests for the first upsert, 3 for this one.
+    assert_eq!((server.request_count(), server.pending_faults()), (6, 0));
 }

@@ -4,7 +4,9 @@
 //! It follows the documented API: token authentication, trailing slashes, validation of every
 //! standard attribute's wire type and limits (400 with per-field messages), created users
 //! stored and answered in the shape of the documented sample, custom attributes, API versions
-//! 1 and 2, and fault injection for resilience tests.
+//! 1 and 2, DRF-style errors (`404 {"detail": "Not found."}` for an unknown path, `405` with
+//! an `Allow` header for a known path asked with another method), and fault injection for
+//! resilience tests.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -23,15 +25,59 @@
 //! assert_eq!(server.users()[0].attributes["email"], "ada@example.org");
 //! # }
 //! ```
+//!
+//! # Fault injection
+//!
+//! A [`Fault`] is queued for one request: the next request of any kind
+//! ([`MockServer::push_fault`], [`MockServer::fail_next`]), the next request on a [`Route`]
+//! ([`MockServer::fault_on`]), or the next request a predicate accepts
+//! ([`MockServer::fault_when`]). A fault aimed at a route waits for a request on that route;
+//! requests on other routes pass it by. What each fault does, and what it leaves the server
+//! holding, is tabled at [`Fault`].
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! use usercom_mock::{Fault, MockServer, Route};
+//! let server = MockServer::start().await;
+//! // The create goes through; the custom attributes are refused.
+//! server.fault_on(
+//!     Route::SetMultipleAttributes,
+//!     Fault::status(400).with_body(r#"{"plan": ["Invalid value."]}"#),
+//! );
+//! let http = reqwest::Client::new();
+//! let post = |path: String| {
+//!     http.post(format!("{}{path}", server.base_url()))
+//!         .header("Authorization", format!("Token {}", server.api_key()))
+//!         .body(r#"{"plan": "pro"}"#)
+//!         .send()
+//! };
+//! let created = post("users/".into()).await.unwrap();
+//! assert_eq!(created.status(), 201);
+//! let id = server.users()[0].id;
+//! let refused = post(format!("users/{id}/set_multiple_attributes/")).await.unwrap();
+//! assert_eq!(refused.status(), 400);
+//! assert_eq!(server.pending_faults(), 0);
+//! # }
+//! ```
+//!
+//! # Robustness
+//!
+//! The server answers every request (a malformed one with a 4xx, never a crash); a failing
+//! `accept` (too many open files, say) is retried after a short wait that doubles up to a
+//! second, without a busy loop. It logs nothing.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod fault;
+mod route;
 mod store;
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -41,15 +87,15 @@ use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::service::TowerToHyperService;
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Notify};
 
 pub use fault::Fault;
+pub use route::Route;
+use route::{Endpoint, API_PREFIX};
 pub use store::StoredUser;
 use store::{FieldErrors, Store, Version};
-
-/// The path every API route starts with.
-const API_PREFIX: &str = "/api/public/";
 
 /// A request the server received.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +124,39 @@ impl RecordedRequest {
     pub fn json(&self) -> serde_json::Result<Value> {
         serde_json::from_slice(&self.body)
     }
+
+    /// The route the request is on, if any (see [`Route::of`]).
+    pub fn route(&self) -> Option<Route> {
+        Route::of(&self.method, &self.path)
+    }
+}
+
+/// A predicate choosing the request a fault is for.
+type Predicate = Arc<dyn Fn(&RecordedRequest) -> bool + Send + Sync>;
+
+/// Which request a queued fault is for.
+enum Target {
+    Route(Route),
+    When(Predicate),
+}
+
+impl Target {
+    /// Whether `request` takes the fault. A predicate that panics accepts nothing (its panic
+    /// message is printed by the panic hook; the server answers on).
+    fn accepts(&self, request: &RecordedRequest) -> bool {
+        match self {
+            Target::Route(route) => route.matches(&request.method, &request.path),
+            Target::When(predicate) => {
+                catch_unwind(AssertUnwindSafe(|| predicate(request))).unwrap_or(false)
+            }
+        }
+    }
+}
+
+/// A queued fault and the request it waits for.
+struct Queued {
+    target: Target,
+    fault: Fault,
 }
 
 struct Shared {
@@ -87,7 +166,7 @@ struct Shared {
 
 struct State {
     store: Store,
-    faults: VecDeque<Fault>,
+    faults: VecDeque<Queued>,
     latency: Duration,
     record: bool,
     requests: Vec<RecordedRequest>,
@@ -96,11 +175,60 @@ struct State {
     max_in_flight: usize,
 }
 
+impl State {
+    /// Removes and returns the first queued fault aimed at `request`.
+    fn take_fault(&mut self, request: &RecordedRequest) -> Option<Fault> {
+        let index = self
+            .faults
+            .iter()
+            .position(|queued| queued.target.accepts(request))?;
+        self.faults.remove(index).map(|queued| queued.fault)
+    }
+}
+
 impl Shared {
+    fn new(api_key: &str) -> Shared {
+        Shared {
+            api_key: api_key.to_owned(),
+            state: Mutex::new(State {
+                store: Store::new(),
+                faults: VecDeque::new(),
+                latency: Duration::ZERO,
+                record: true,
+                requests: Vec::new(),
+                request_count: 0,
+                in_flight: 0,
+                max_in_flight: 0,
+            }),
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave the store half-written in a way that
         // matters to a test server; keep serving.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn queue(&self, n: usize, target: Target, fault: Fault) {
+        let mut state = self.lock();
+        match target {
+            Target::Route(route) => {
+                state
+                    .faults
+                    .extend(std::iter::repeat_n(fault, n).map(|fault| Queued {
+                        target: Target::Route(route),
+                        fault,
+                    }))
+            }
+            Target::When(predicate) => {
+                state
+                    .faults
+                    .extend(std::iter::repeat_n(fault, n).map(|fault| Queued {
+                        target: Target::When(predicate.clone()),
+                        fault,
+                    }))
+            }
+        }
     }
 }
 
@@ -157,19 +285,7 @@ impl MockServer {
         }
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared {
-            api_key: api_key.to_owned(),
-            state: Mutex::new(State {
-                store: Store::new(),
-                faults: VecDeque::new(),
-                latency: Duration::ZERO,
-                record: true,
-                requests: Vec::new(),
-                request_count: 0,
-                in_flight: 0,
-                max_in_flight: 0,
-            }),
-        });
+        let shared = Arc::new(Shared::new(api_key));
         let (shutdown, stopped) = watch::channel(false);
         tokio::spawn(serve(listener, shared.clone(), stopped));
         Ok(MockServer {
@@ -230,24 +346,86 @@ impl MockServer {
         }
     }
 
-    /// Answers the next `n` requests with `status` (not processed).
+    /// Answers the next `n` requests, whatever their route, with `status` (not processed).
+    /// The same as `n` times [`MockServer::push_fault`]`(`[`Fault::status`]`(status))`.
     pub fn fail_next(&self, n: usize, status: u16) {
-        self.push_faults(n, Fault::status(status));
+        self.fail_next_on(Route::Any, n, status);
     }
 
-    /// Answers the next `n` requests with `status` and a `Retry-After` header (not processed).
+    /// Answers the next `n` requests, whatever their route, with `status` and a
+    /// `Retry-After` header (not processed).
     pub fn fail_next_with_retry_after(&self, n: usize, status: u16, retry_after: &str) {
-        self.push_faults(n, Fault::status(status).retry_after(retry_after));
+        self.shared.queue(
+            n,
+            Target::Route(Route::Any),
+            Fault::status(status).retry_after(retry_after),
+        );
     }
 
-    /// Queues `fault` for the next request that has none queued before it.
+    /// Queues `fault` for the next request, whatever its route, that no fault queued before
+    /// takes. The same as [`MockServer::fault_on`]`(`[`Route::Any`]`, fault)`.
     pub fn push_fault(&self, fault: Fault) {
-        self.push_faults(1, fault);
+        self.fault_on(Route::Any, fault);
     }
 
-    fn push_faults(&self, n: usize, fault: Fault) {
-        let mut state = self.shared.lock();
-        state.faults.extend(std::iter::repeat_n(fault, n));
+    /// Queues `fault` for the next request on `route` that no fault queued before takes.
+    /// Requests on other routes pass it by; [`Route::Any`] aims it at any request.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use usercom_mock::{Fault, MockServer, Route};
+    /// let server = MockServer::start().await;
+    /// server.fault_on(Route::UpdateOrCreate, Fault::status(502));
+    /// let create = reqwest::Client::new()
+    ///     .post(format!("{}users/", server.base_url()))
+    ///     .header("Authorization", format!("Token {}", server.api_key()))
+    ///     .body("{}")
+    ///     .send()
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(create.status(), 201, "a create is not an update_or_create");
+    /// assert_eq!(server.pending_faults(), 1);
+    /// # }
+    /// ```
+    pub fn fault_on(&self, route: Route, fault: Fault) {
+        self.shared.queue(1, Target::Route(route), fault);
+    }
+
+    /// Answers the next `n` requests on `route` with `status` (not processed).
+    pub fn fail_next_on(&self, route: Route, n: usize, status: u16) {
+        self.shared
+            .queue(n, Target::Route(route), Fault::status(status));
+    }
+
+    /// Queues `fault` for the next request for which `predicate` is true (and that no fault
+    /// queued before takes). The predicate sees each request as it arrives, before any
+    /// processing; it runs while the server's state is locked, so it must not call the
+    /// server. A predicate that panics is taken as false for that request.
+    ///
+    /// ```
+    /// use usercom_mock::{Fault, MockServer};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let server = MockServer::start().await;
+    /// // Fail the create of one particular user, wherever it comes in a bulk run.
+    /// server.fault_when(
+    ///     |request| request.json().is_ok_and(|body| body["user_id"] == "u-42"),
+    ///     Fault::status(500),
+    /// );
+    /// # }
+    /// ```
+    pub fn fault_when<F>(&self, predicate: F, fault: Fault)
+    where
+        F: Fn(&RecordedRequest) -> bool + Send + Sync + 'static,
+    {
+        self.shared
+            .queue(1, Target::When(Arc::new(predicate)), fault);
+    }
+
+    /// How many queued faults no request has taken yet.
+    pub fn pending_faults(&self) -> usize {
+        self.shared.lock().faults.len()
     }
 
     /// Drops every queued fault.
@@ -255,22 +433,66 @@ impl MockServer {
         self.shared.lock().faults.clear();
     }
 
-    /// Adds `latency` before every answer.
+    /// Adds `latency` before every answer (and before processing: a request is processed
+    /// after the wait, even when the client has stopped waiting).
     pub fn set_latency(&self, latency: Duration) {
         self.shared.lock().latency = latency;
     }
 }
 
+/// Where connections come from: the TCP listener, or a stand-in in tests.
+trait Acceptor: Send + 'static {
+    /// A connection.
+    type Io: AsyncRead + AsyncWrite + Unpin + Send + 'static;
+
+    /// The next connection.
+    fn accept(&mut self) -> impl Future<Output = io::Result<Self::Io>> + Send;
+}
+
+impl Acceptor for TcpListener {
+    type Io = TcpStream;
+
+    async fn accept(&mut self) -> io::Result<TcpStream> {
+        TcpListener::accept(self).await.map(|(stream, _)| stream)
+    }
+}
+
+/// The wait after a failed `accept`; it doubles with each failure in a row.
+const ACCEPT_BACKOFF_FIRST: Duration = Duration::from_millis(10);
+/// The longest wait after failed `accept`s.
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
+
 /// Accepts connections until shutdown. Each connection is served by hyper with a handle that
 /// lets a fault close it without answering.
-async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+///
+/// A failed `accept` (too many open files, a connection aborted before it was accepted) is
+/// retried after [`ACCEPT_BACKOFF_FIRST`], doubling up to [`ACCEPT_BACKOFF_MAX`] while the
+/// failures go on: a failure that persists (file descriptors exhausted) costs a wake-up now
+/// and then, not a core. The error itself is not logged.
+async fn serve<A: Acceptor>(
+    mut listener: A,
+    shared: Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut backoff = ACCEPT_BACKOFF_FIRST;
     loop {
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(_) => continue,
-            },
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
             _ = stopped.changed() => return,
+        };
+        let stream = match accepted {
+            Ok(stream) => {
+                backoff = ACCEPT_BACKOFF_FIRST;
+                stream
+            }
+            Err(_) => {
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = stopped.changed() => return,
+                }
+                backoff = backoff.saturating_mul(2).min(ACCEPT_BACKOFF_MAX);
+                continue;
+            }
         };
         let shared = shared.clone();
         let mut stopped = stopped.clone();
@@ -295,6 +517,8 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::R
     }
 }
 
+/// Records the request, takes its fault, and answers it. The work runs in its own task, so
+/// that a client hanging up during a delay does not stop the request being processed.
 async fn handle(
     shared: Arc<Shared>,
     kill: Arc<Notify>,
@@ -304,46 +528,188 @@ async fn handle(
     body: Bytes,
 ) -> Response<Body> {
     let _in_flight = InFlight::enter(&shared);
+    let request = RecordedRequest {
+        method: method.to_string(),
+        path: uri.path().to_owned(),
+        headers: headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: body.to_vec(),
+    };
     let (fault, latency) = {
         let mut state = shared.lock();
         state.request_count += 1;
+        let fault = state.take_fault(&request);
         if state.record {
-            state.requests.push(RecordedRequest {
-                method: method.to_string(),
-                path: uri.path().to_owned(),
-                headers: headers
-                    .iter()
-                    .map(|(n, v)| {
-                        (
-                            n.to_string(),
-                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                        )
-                    })
-                    .collect(),
-                body: body.to_vec(),
-            });
+            state.requests.push(request);
         }
-        (state.faults.pop_front(), state.latency)
+        (fault, state.latency)
     };
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
+    let work = tokio::spawn(respond(
+        shared.clone(),
+        method,
+        uri,
+        headers,
+        body,
+        fault,
+        latency,
+    ));
+    match work.await {
+        Ok(Some(response)) => response,
+        Ok(None) => drop_connection(&kill).await,
+        Err(_) => Answer::detail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "A server error occurred.",
+        )
+        .into_response(),
     }
-    if let Some(Fault::Delay(delay)) = &fault {
-        tokio::time::sleep(*delay).await;
+}
+
+/// The answer to a request that met `fault` (if any), after the wait; `None` to close the
+/// connection without an answer.
+async fn respond(
+    shared: Arc<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+    fault: Option<Fault>,
+    latency: Duration,
+) -> Option<Response<Body>> {
+    let delay = match &fault {
+        Some(Fault::Delay(delay)) => latency.saturating_add(*delay),
+        _ => latency,
+    };
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
-    if let Some(fault) = &fault {
-        if !fault.processes() {
-            return match fault {
-                Fault::DropBeforeProcessing => drop_connection(&kill).await,
-                _ => fault_response(fault, None),
+    let earned = || route(&shared, &method, uri.path(), &headers, &body);
+    let Some(fault) = fault else {
+        return Some(earned().into_response());
+    };
+    let answer = match fault {
+        Fault::DropBeforeProcessing => return None,
+        Fault::DropAfterProcessing => {
+            earned();
+            return None;
+        }
+        Fault::Status { processed, .. } => {
+            if processed {
+                earned();
+            }
+            status_answer(&fault)
+        }
+        Fault::Delay(_) => earned(),
+        Fault::HtmlBody => Answer {
+            content_type: "text/html; charset=utf-8",
+            body: Bytes::from_static(Fault::HTML_PAGE.as_bytes()),
+            ..earned()
+        },
+        Fault::TruncatedJson => {
+            let earned = earned();
+            let body = earned.body.slice(..earned.body.len() / 2);
+            Answer { body, ..earned }
+        }
+        Fault::WrongTypes => {
+            let earned = earned();
+            let body = match serde_json::from_slice::<Value>(&earned.body) {
+                Ok(value) => Bytes::from(wrong_types(value).to_string()),
+                // Every answer of the server is JSON; anything else is left as it is.
+                Err(_) => earned.body.clone(),
             };
+            Answer { body, ..earned }
+        }
+        Fault::EmptyBody => Answer {
+            body: Bytes::new(),
+            ..earned()
+        },
+        Fault::ResetMidBody => return Some(reset_mid_body(earned())),
+    };
+    Some(answer.into_response())
+}
+
+/// `value` with each top-level value (or `value` itself, if not an object) of another JSON
+/// type, as [`Fault::WrongTypes`] documents.
+fn wrong_types(value: Value) -> Value {
+    fn wrong(value: Value) -> Value {
+        match value {
+            Value::String(_) => json!(12),
+            Value::Number(_) => json!("not-a-number"),
+            Value::Bool(_) => json!("yes"),
+            Value::Null => json!(false),
+            Value::Array(_) => json!({}),
+            Value::Object(_) => json!([]),
         }
     }
-    let answer = route(&shared, &method, uri.path(), &headers, &body);
-    match &fault {
-        None | Some(Fault::Delay(_)) => answer,
-        Some(Fault::DropAfterProcessing) => drop_connection(&kill).await,
-        Some(fault) => fault_response(fault, Some(answer)),
+    match value {
+        Value::Object(object) => Value::Object(
+            object
+                .into_iter()
+                .map(|(key, value)| (key, wrong(value)))
+                .collect(),
+        ),
+        other => wrong(other),
+    }
+}
+
+/// The earned status line and headers (with the full `Content-Length`) and the first half of
+/// the earned body, then a connection reset.
+fn reset_mid_body(earned: Answer) -> Response<Body> {
+    let length = earned.body.len();
+    let half = earned.body.slice(..length / 2);
+    // The head and half of the body are flushed before the reset, so that the client sees
+    // the status and then loses the connection mid-body.
+    let reset = futures_util::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Err::<Bytes, _>(io::Error::new(
+            io::ErrorKind::ConnectionReset,
+            "injected reset",
+        ))
+    });
+    let chunks = futures_util::StreamExt::chain(
+        futures_util::stream::iter([Ok::<_, io::Error>(half)]),
+        reset,
+    );
+    let mut response = Answer {
+        body: Bytes::new(),
+        ..earned
+    }
+    .into_response();
+    *response.body_mut() = Body::from_stream(chunks);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    response
+}
+
+/// The answer of a [`Fault::Status`].
+fn status_answer(fault: &Fault) -> Answer {
+    let Fault::Status {
+        status,
+        retry_after,
+        body,
+        ..
+    } = fault
+    else {
+        return Answer::detail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "A server error occurred.",
+        );
+    };
+    Answer {
+        status: StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        content_type: "application/json",
+        body: Bytes::from(body.clone()),
+        allow: None,
+        retry_after: retry_after
+            .as_deref()
+            .and_then(|v| HeaderValue::from_str(v).ok()),
     }
 }
 
@@ -361,7 +727,8 @@ impl<'a> InFlight<'a> {
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        self.0.lock().in_flight -= 1;
+        let mut state = self.0.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
     }
 }
 
@@ -371,159 +738,116 @@ async fn drop_connection(kill: &Notify) -> Response<Body> {
     std::future::pending().await
 }
 
-/// The answer a fault turns `answer` (the normal one, when the request was processed) into.
-fn fault_response(fault: &Fault, answer: Option<Response<Body>>) -> Response<Body> {
-    let status = answer
-        .as_ref()
-        .map(|a| a.status())
-        .filter(|s| s.is_success())
-        .unwrap_or(StatusCode::CREATED);
-    let user = || {
-        json!({"id": 1, "key": "k", "created_at": "2020-01-01T00:00:00.000000Z",
-               "updated_at": "2020-01-01T00:00:00.000000Z"})
-        .to_string()
-    };
-    match fault {
-        Fault::Status {
+/// An answer before faults: what the request earned.
+struct Answer {
+    status: StatusCode,
+    content_type: &'static str,
+    body: Bytes,
+    /// The `Allow` header of a 405.
+    allow: Option<&'static str>,
+    retry_after: Option<HeaderValue>,
+}
+
+impl Answer {
+    fn json(status: StatusCode, value: &Value) -> Answer {
+        Answer {
             status,
-            retry_after,
-            body,
-            ..
-        } => {
-            let mut response = raw(
-                StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                "application/json",
-                body.clone(),
-            );
-            if let Some(value) = retry_after
-                .as_deref()
-                .and_then(|v| HeaderValue::from_str(v).ok())
-            {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            response
+            content_type: "application/json",
+            body: Bytes::from(value.to_string()),
+            allow: None,
+            retry_after: None,
         }
-        Fault::HtmlBody => raw(
-            status,
-            "text/html",
-            "<html><body><h1>Service Unavailable</h1></body></html>".into(),
-        ),
-        Fault::TruncatedJson => {
-            let text = user();
-            raw(
-                status,
-                "application/json",
-                text[..text.len() / 2].to_owned(),
-            )
+    }
+
+    fn detail(status: StatusCode, message: &str) -> Answer {
+        Answer::json(status, &json!({ "detail": message }))
+    }
+
+    fn not_found() -> Answer {
+        Answer::detail(StatusCode::NOT_FOUND, "Not found.")
+    }
+
+    fn field_errors(errors: FieldErrors) -> Answer {
+        Answer::json(StatusCode::BAD_REQUEST, &json!(errors))
+    }
+
+    fn into_response(self) -> Response<Body> {
+        let mut response = Response::new(Body::from(self.body));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
+        );
+        if let Some(allow) = self.allow {
+            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
         }
-        Fault::WrongTypes => raw(
-            status,
-            "application/json",
-            json!({"id": "not-a-number", "key": 12, "created_at": true,
-                   "updated_at": "2020-01-01T00:00:00Z"})
-            .to_string(),
-        ),
-        Fault::EmptyBody => raw(status, "application/json", String::new()),
-        Fault::ResetMidBody => {
-            let text = user();
-            let half = Bytes::from(text[..text.len() / 2].to_owned());
-            // The head and half of the body are flushed before the reset, so that the client
-            // sees a success status and then loses the connection mid-body.
-            let reset = futures_util::stream::once(async {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                Err::<Bytes, _>(io::Error::new(
-                    io::ErrorKind::ConnectionReset,
-                    "injected reset",
-                ))
-            });
-            let chunks = futures_util::StreamExt::chain(
-                futures_util::stream::iter([Ok::<_, io::Error>(half)]),
-                reset,
-            );
-            let mut response = Response::new(Body::from_stream(chunks));
-            *response.status_mut() = status;
-            response
-                .headers_mut()
-                .insert(header::CONTENT_LENGTH, HeaderValue::from(text.len()));
-            response
+        if let Some(retry_after) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, retry_after);
         }
-        Fault::Delay(_) | Fault::DropBeforeProcessing | Fault::DropAfterProcessing => {
-            answer.unwrap_or_else(|| raw(status, "application/json", user()))
-        }
+        response
     }
 }
 
-fn raw(status: StatusCode, content_type: &'static str, body: String) -> Response<Body> {
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
-}
-
-fn json_response(status: StatusCode, value: &Value) -> Response<Body> {
-    raw(status, "application/json", value.to_string())
-}
-
-fn detail(status: StatusCode, message: &str) -> Response<Body> {
-    json_response(status, &json!({ "detail": message }))
-}
-
-fn field_errors(errors: FieldErrors) -> Response<Body> {
-    json_response(StatusCode::BAD_REQUEST, &json!(errors))
-}
-
-/// Authentication, then the documented routes.
-fn route(
-    shared: &Shared,
-    method: &Method,
-    path: &str,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Response<Body> {
+/// Authentication, then the documented routes: an unknown path is 404, a known path asked
+/// with another method 405.
+fn route(shared: &Shared, method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -> Answer {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     match token.and_then(|t| t.strip_prefix("Token ")) {
         None => {
-            return detail(
+            return Answer::detail(
                 StatusCode::UNAUTHORIZED,
                 "Authentication credentials were not provided.",
             )
         }
         Some(key) if key != shared.api_key => {
-            return detail(StatusCode::UNAUTHORIZED, "Invalid token.")
+            return Answer::detail(StatusCode::UNAUTHORIZED, "Invalid token.")
         }
         Some(_) => {}
     }
     let Some(rest) = path.strip_prefix(API_PREFIX) else {
-        return detail(StatusCode::NOT_FOUND, "Not found.");
+        return Answer::not_found();
     };
     if !rest.ends_with('/') {
         // User.com has been seen to answer 401 to a path without its trailing slash.
-        return detail(StatusCode::UNAUTHORIZED, "Invalid token.");
+        return Answer::detail(StatusCode::UNAUTHORIZED, "Invalid token.");
+    }
+    let Some(endpoint) = Endpoint::of(path) else {
+        return Answer::not_found();
+    };
+    if method.as_str() != endpoint.allowed_method() {
+        return Answer {
+            allow: Some(endpoint.allowed_method()),
+            ..Answer::detail(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &format!("Method \"{method}\" not allowed."),
+            )
+        };
     }
     let version = match headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) {
         Some(accept) if accept.replace(' ', "").contains("version=2") => Version::V2,
         _ => Version::V1,
     };
-    let segments: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
     let json_body = || serde_json::from_slice::<Value>(body);
+    let parse_error = |e: serde_json::Error| {
+        Answer::detail(StatusCode::BAD_REQUEST, &format!("JSON parse error - {e}"))
+    };
     let mut state = shared.lock();
     let store = &mut state.store;
-    match (method, segments.as_slice()) {
-        (&Method::POST, ["users"]) => match json_body() {
-            Err(e) => detail(StatusCode::BAD_REQUEST, &format!("JSON parse error - {e}")),
+    match endpoint {
+        Endpoint::Users => match json_body() {
+            Err(e) => parse_error(e),
             Ok(body) => match store.create(&body, version) {
                 Ok(id) => {
-                    json_response(StatusCode::CREATED, &store.response(id).unwrap_or_default())
+                    Answer::json(StatusCode::CREATED, &store.response(id).unwrap_or_default())
                 }
-                Err(errors) => field_errors(errors),
+                Err(errors) => Answer::field_errors(errors),
             },
         },
-        (&Method::POST, ["users", "update_or_create"]) => match json_body() {
-            Err(e) => detail(StatusCode::BAD_REQUEST, &format!("JSON parse error - {e}")),
+        Endpoint::UpdateOrCreate => match json_body() {
+            Err(e) => parse_error(e),
             Ok(body) => match store.update_or_create(&body, version) {
                 Ok((id, created)) => {
                     let status = if created {
@@ -531,34 +855,108 @@ fn route(
                     } else {
                         StatusCode::OK
                     };
-                    json_response(status, &json!({"created": created, "id": id}))
+                    Answer::json(status, &json!({"created": created, "id": id}))
                 }
-                Err(errors) => field_errors(errors),
+                Err(errors) => Answer::field_errors(errors),
             },
         },
-        (&Method::GET, ["users", id]) => match id.parse().ok().and_then(|id| store.response(id)) {
-            Some(user) => json_response(StatusCode::OK, &user),
-            None => detail(StatusCode::NOT_FOUND, "Not found."),
+        Endpoint::User(id) => match store.response(id) {
+            Some(user) => Answer::json(StatusCode::OK, &user),
+            None => Answer::not_found(),
         },
-        (&Method::POST, ["users", id, "set_multiple_attributes"]) => {
-            let Some(id) = id.parse::<u64>().ok() else {
-                return detail(StatusCode::NOT_FOUND, "Not found.");
-            };
-            match json_body() {
-                Err(e) => detail(StatusCode::BAD_REQUEST, &format!("JSON parse error - {e}")),
-                Ok(body) => match store.set_attributes(id, &body) {
-                    Ok(true) => {
-                        json_response(StatusCode::OK, &store.response(id).unwrap_or_default())
-                    }
-                    Ok(false) => detail(StatusCode::NOT_FOUND, "Not found."),
-                    Err(errors) => field_errors(errors),
-                },
+        Endpoint::SetMultipleAttributes(id) => match json_body() {
+            Err(e) => parse_error(e),
+            Ok(body) => match store.set_attributes(id, &body) {
+                Ok(true) => Answer::json(StatusCode::OK, &store.response(id).unwrap_or_default()),
+                Ok(false) => Answer::not_found(),
+                Err(errors) => Answer::field_errors(errors),
+            },
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
+    use tokio::time::Instant;
+
+    /// An acceptor whose first `failures` accepts fail as when the process is out of file
+    /// descriptors, then hands out one in-memory connection, then waits forever.
+    struct Exhausted {
+        failures: usize,
+        connection: Option<DuplexStream>,
+        calls: Arc<Mutex<Vec<Instant>>>,
+    }
+
+    impl Acceptor for Exhausted {
+        type Io = DuplexStream;
+
+        async fn accept(&mut self) -> io::Result<DuplexStream> {
+            self.calls.lock().unwrap().push(Instant::now());
+            if self.failures > 0 {
+                self.failures -= 1;
+                return Err(io::Error::other("Too many open files (os error 24)"));
+            }
+            match self.connection.take() {
+                Some(connection) => Ok(connection),
+                None => std::future::pending().await,
             }
         }
-        (_, ["users", ..]) => detail(
-            StatusCode::METHOD_NOT_ALLOWED,
-            &format!("Method \"{method}\" not allowed."),
-        ),
-        _ => detail(StatusCode::NOT_FOUND, "Not found."),
+    }
+
+    /// Against the old loop (`Err(_) => continue`) the six accepts all happen at once.
+    #[tokio::test(start_paused = true)]
+    async fn failed_accepts_back_off_then_the_server_serves() {
+        let (server_end, mut client_end) = tokio::io::duplex(64 * 1024);
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let shared = Arc::new(Shared::new(MockServer::API_KEY));
+        let (_shutdown, stopped) = watch::channel(false);
+        tokio::spawn(serve(
+            Exhausted {
+                failures: 5,
+                connection: Some(server_end),
+                calls: calls.clone(),
+            },
+            shared.clone(),
+            stopped,
+        ));
+
+        let request = format!(
+            "POST /api/public/users/ HTTP/1.1\r\nhost: mock\r\nauthorization: Token {}\r\n\
+             content-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{{}}",
+            MockServer::API_KEY
+        );
+        client_end.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        client_end.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 201 Created\r\n"), "{answer}");
+        assert_eq!(shared.lock().store.user_count(), 1);
+
+        let calls = calls.lock().unwrap().clone();
+        let waits: Vec<Duration> = calls.windows(2).map(|w| w[1] - w[0]).collect();
+        // Each failure waits twice as long as the one before; a connection is followed by the
+        // next accept at once.
+        assert_eq!(waits, [10, 20, 40, 80, 160, 0].map(Duration::from_millis));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_accept_backoff_is_capped_and_stops_with_the_server() {
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let (shutdown, stopped) = watch::channel(false);
+        let server = tokio::spawn(serve(
+            Exhausted {
+                failures: usize::MAX,
+                connection: None,
+                calls: calls.clone(),
+            },
+            Arc::new(Shared::new(MockServer::API_KEY)),
+            stopped,
+        ));
+        // 10 + 20 + ... + 640 = 1270 ms for the first 7 failures, then one a second.
+        tokio::time::sleep(Duration::from_millis(1270 + 3 * 1000 + 500)).await;
+        assert_eq!(calls.lock().unwrap().len(), 8 + 3);
+        shutdown.send(true).unwrap();
+        server.await.unwrap();
     }
 }
