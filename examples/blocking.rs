@@ -1,7 +1,7 @@
 //! The blocking client, for programs without an async runtime.
 //!
 //! ```text
-//! cargo run --example blocking --features blocking
+//! cargo run -p examples --bin blocking     # or: cargo blocking-example
 //! ```
 //!
 //! With USERCOM_SUBDOMAIN and USERCOM_API_KEY set it talks to the real API; without them it

@@ -1,7 +1,8 @@
 //! Bulk import: users read from a CSV file are created with bounded concurrency.
 //!
 //! ```text
-//! cargo run --example bulk_import [-- [--create] [--twice] [path/to/users.csv [concurrency]]]
+//! cargo run -p examples --bin bulk_import [-- [--create] [--twice] [path/to/users.csv [concurrency]]]
+//! cargo bulk-import [-- ...]     # the same, by its alias
 //! ```
 //!
 //! The same struct derives serde's `Deserialize` (for the CSV) and `IntoUserComUser` (for
@@ -51,9 +52,10 @@ async fn main() -> ExitCode {
     let create = all.iter().any(|a| a == "--create");
     let twice = all.iter().any(|a| a == "--twice");
     let mut args = all.into_iter().filter(|a| !a.starts_with("--"));
+    // The sample file, found from any working directory.
     let path = args
         .next()
-        .unwrap_or_else(|| "examples/data/users.csv".to_owned());
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/data/users.csv").to_owned());
     let concurrency = match args.next().map(|c| c.parse::<usize>()) {
         None => 8,
         Some(Ok(c)) if c > 0 => c,

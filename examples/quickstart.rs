@@ -1,7 +1,7 @@
 //! Quick start: a domain struct derives `IntoUserComUser` and is created as a User.com user.
 //!
 //! ```text
-//! cargo run --example quickstart
+//! cargo quickstart            # an alias of: cargo run -p examples --bin quickstart
 //! ```
 //!
 //! With USERCOM_SUBDOMAIN and USERCOM_API_KEY set it creates the user in your User.com app.
