@@ -418,3 +418,62 @@ async fn set_custom_attributes_sets_only_the_custom_attributes() {
     assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
     assert_eq!(server.seen().len(), 1);
 }
+
+/// Values on each side of every rule: the client's `validate` and the embedded server
+/// (which keeps its own list of rules, as an independent check) agree on each, so a test
+/// against the mock cannot pass where production would refuse or alter the value.
+#[tokio::test]
+async fn the_embedded_server_agrees_with_the_client_on_every_rule() {
+    let server = usercom_mock::MockServer::start().await;
+    let client = Client::builder()
+        .base_url(&server.base_url())
+        .api_key(server.api_key())
+        .build()
+        .unwrap();
+    let cases: Vec<(&str, CreateUser<'static>)> = vec![
+        ("blank user_id", ada().user_id(" ")),
+        ("empty company_id", ada().company_id("")),
+        ("padded name", ada().first_name(" Ada")),
+        ("long name", ada().last_name("x".repeat(41))),
+        ("spaced email", CreateUser::new().email("a b@example.org")),
+        ("two @", CreateUser::new().email("a@b@c")),
+        (
+            "upper-case scheme",
+            ada().twitter_url("HTTPS://example.com"),
+        ),
+        ("one slash", ada().twitter_url("https:/example.com")),
+        ("no slashes", ada().twitter_url("http:example.com")),
+        ("backslash", ada().twitter_url("https://example.com\\x")),
+        ("space in URL", ada().twitter_url("https://exa mple.com")),
+        ("no host", ada().twitter_url("https://?q")),
+        (
+            "fine",
+            ada()
+                .user_id("u-1")
+                .first_name("Ada")
+                .twitter_url("https://x.example/a"),
+        ),
+        (
+            "fine too",
+            ada().company_id("c 1").email("a.b+c@example.org"),
+        ),
+    ];
+    for (what, payload) in cases {
+        let client_accepts = payload.validate().is_ok();
+        // Send what the client would refuse anyway, bypassing its check, to ask the server.
+        let body = serde_json::to_vec(&payload).unwrap();
+        let answer = reqwest::Client::new()
+            .post(format!("{}users/", server.base_url()))
+            .header("Authorization", format!("Token {}", server.api_key()))
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let server_accepts = answer.status().is_success();
+        assert_eq!(client_accepts, server_accepts, "{what}: {payload:?}");
+        if client_accepts {
+            client.create_user(&payload).await.unwrap();
+        }
+    }
+}

@@ -6,9 +6,15 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
 /// Standard attributes and their wire types (API v1 names), as documented.
+///
+/// This list is kept apart from `usercom-table` (the one the client compiles from) on
+/// purpose: the embedded server is an independent check of the client, so a mistake in the
+/// client's table shows up as a disagreement in tests instead of being copied here.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Wire {
     Text,
+    /// An identifier (`user_id`, `company_id`): never blank.
+    Id,
     Email,
     Name,
     Url,
@@ -21,7 +27,7 @@ enum Wire {
 const STANDARD: &[(&str, Wire)] = &[
     ("assigned_to", Wire::Integer),
     ("city", Wire::Text),
-    ("company_id", Wire::Text),
+    ("company_id", Wire::Id),
     ("country", Wire::Text),
     ("email", Wire::Email),
     ("facebook_url", Wire::Url),
@@ -39,7 +45,7 @@ const STANDARD: &[(&str, Wire)] = &[
     ("timezone", Wire::Text),
     ("twitter_url", Wire::Url),
     ("unsubscribed", Wire::Bool),
-    ("user_id", Wire::Text),
+    ("user_id", Wire::Id),
 ];
 
 /// The API version a request speaks: v2 renames `user_id` and `company_id`.
@@ -327,20 +333,43 @@ fn check(wire: Wire, value: &Value) -> Result<(), String> {
             .as_str()
             .ok_or_else(|| "Not a valid string.".to_owned())
     };
+    // Text with a rule is taken exactly as sent: the real server trims white space (so
+    // what it stores would differ from what was sent), and the client refuses such values;
+    // the mock refuses them too, so that a test cannot pass where production alters data.
+    let exact = |text: &str, message: &str| {
+        if text.trim() != text || text.chars().any(char::is_control) {
+            Err(message.to_owned())
+        } else {
+            Ok(())
+        }
+    };
     match wire {
         Wire::Text => text().map(drop),
-        Wire::Name => {
-            if text()?.chars().count() > 40 {
-                return Err("Ensure this field has no more than 40 characters.".into());
+        Wire::Id => {
+            if text()?.trim().is_empty() {
+                return Err("This field may not be blank.".into());
             }
             Ok(())
         }
+        Wire::Name => {
+            let name = text()?;
+            if name.chars().count() > 40 {
+                return Err("Ensure this field has no more than 40 characters.".into());
+            }
+            exact(name, "Enter a name without surrounding white space.")
+        }
         Wire::Email => {
             let email = text()?;
+            let invalid = || "Enter a valid email address.".to_owned();
+            exact(email, &invalid())?;
             let mut parts = email.split('@');
             match (parts.next(), parts.next(), parts.next()) {
-                (Some(l), Some(d), None) if !l.is_empty() && !d.is_empty() => Ok(()),
-                _ => Err("Enter a valid email address.".into()),
+                (Some(l), Some(d), None)
+                    if !l.is_empty() && !d.is_empty() && !email.contains(char::is_whitespace) =>
+                {
+                    Ok(())
+                }
+                _ => Err(invalid()),
             }
         }
         Wire::Url => {
@@ -349,7 +378,15 @@ fn check(wire: Wire, value: &Value) -> Result<(), String> {
                 .strip_prefix("https://")
                 .or_else(|| url.strip_prefix("http://"));
             match rest {
-                Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(()),
+                Some(host)
+                    if !host.is_empty()
+                        && !host.starts_with(['/', '?', '#'])
+                        && !url.contains(char::is_whitespace)
+                        && !url.contains('\\')
+                        && !url.contains(char::is_control) =>
+                {
+                    Ok(())
+                }
                 _ => Err("Enter a valid URL.".into()),
             }
         }
@@ -394,6 +431,30 @@ mod tests {
         assert_eq!(errors["twitter_url"], ["Enter a valid URL."]);
         assert_eq!(errors["notifications"], ["Must be a valid boolean."]);
         assert_eq!(errors.len(), 6);
+    }
+
+    #[test]
+    fn blank_ids_and_inexact_text_are_refused_as_the_client_refuses_them() {
+        let errors = validate(
+            &json!({"user_id": " ", "company_id": "", "first_name": " Ada",
+                    "email": "a b@c", "facebook_url": "HTTPS://x", "google_url": "https://x y",
+                    "gravatar_url": "https:\\\\x", "linkedin_url": "https://?q"}),
+            Version::V1,
+        )
+        .unwrap_err();
+        assert_eq!(errors["user_id"], ["This field may not be blank."]);
+        assert_eq!(errors["company_id"], ["This field may not be blank."]);
+        assert_eq!(
+            errors["first_name"],
+            ["Enter a name without surrounding white space."]
+        );
+        assert_eq!(errors["email"], ["Enter a valid email address."]);
+        for url in ["facebook_url", "google_url", "gravatar_url", "linkedin_url"] {
+            assert_eq!(errors[url], ["Enter a valid URL."], "{url}");
+        }
+        assert_eq!(errors.len(), 8);
+        let blank_v2 = validate(&json!({"custom_id": "\t"}), Version::V2).unwrap_err();
+        assert_eq!(blank_v2["custom_id"], ["This field may not be blank."]);
     }
 
     #[test]
