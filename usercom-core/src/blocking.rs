@@ -183,6 +183,12 @@ impl Client {
         self.wait(self.inner.set_custom_attributes(user_id, attributes))
     }
 
+    /// Every custom attribute definition of the app, all pages; see
+    /// [`crate::Client::list_attributes`].
+    pub fn list_attributes(&self) -> Result<Vec<crate::AttributeDefinition>, Error> {
+        self.wait(self.inner.list_attributes())
+    }
+
     /// Creates many users with at most `concurrency` requests in flight, and yields each
     /// input's outcome as `(index, result)` in completion order; see
     /// [`crate::Client::create_users`].

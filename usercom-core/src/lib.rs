@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod attributes;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod builder;
@@ -33,6 +34,7 @@ mod validate;
 mod value;
 mod wire;
 
+pub use attributes::AttributeDefinition;
 pub use builder::ClientBuilder;
 pub use client::Upserted;
 pub use client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
