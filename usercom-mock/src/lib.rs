@@ -3,8 +3,10 @@
 //!
 //! It follows the documented API: token authentication, trailing slashes, validation of every
 //! standard attribute's wire type and limits (400 with per-field messages), created users
-//! stored and answered in the shape of the documented sample, custom attributes, API versions
-//! 1 and 2, DRF-style errors (`404 {"detail": "Not found."}` for an unknown path, `405` with
+//! stored and answered in the shape of the documented sample, custom attributes (checked
+//! against the app's attribute definitions, also listed at `GET attributes/`, once a test
+//! gives them: [`MockServer::set_attribute_definitions`]), API versions 1 and 2, DRF-style
+//! errors (`404 {"detail": "Not found."}` for an unknown path, `405` with
 //! an `Allow` header for a known path asked with another method), and fault injection for
 //! resilience tests.
 //!
@@ -69,6 +71,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod attributes;
 mod fault;
 mod route;
 mod store;
@@ -91,6 +94,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Notify};
 
+pub use attributes::AttributeDefinition;
 pub use fault::Fault;
 pub use route::Route;
 use route::{Endpoint, API_PREFIX};
@@ -105,6 +109,8 @@ pub struct RecordedRequest {
     pub method: String,
     /// The path, from `/api/public/...`.
     pub path: String,
+    /// The query string (without `?`), if the request had one.
+    pub query: Option<String>,
     /// The request headers.
     pub headers: Vec<(String, String)>,
     /// The body, as received.
@@ -161,6 +167,8 @@ struct Queued {
 
 struct Shared {
     api_key: String,
+    /// The server's own API base URL, for the links of paginated lists.
+    base_url: String,
     state: Mutex<State>,
 }
 
@@ -187,9 +195,10 @@ impl State {
 }
 
 impl Shared {
-    fn new(api_key: &str) -> Shared {
+    fn new(api_key: &str, base_url: String) -> Shared {
         Shared {
             api_key: api_key.to_owned(),
+            base_url,
             state: Mutex::new(State {
                 store: Store::new(),
                 faults: VecDeque::new(),
@@ -285,7 +294,7 @@ impl MockServer {
         }
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(api_key));
+        let shared = Arc::new(Shared::new(api_key, format!("http://{addr}{API_PREFIX}")));
         let (shutdown, stopped) = watch::channel(false);
         tokio::spawn(serve(listener, shared.clone(), stopped));
         Ok(MockServer {
@@ -298,7 +307,7 @@ impl MockServer {
     /// The base URL of the API, `http://127.0.0.1:<port>/api/public/`, for
     /// `ClientBuilder::base_url`.
     pub fn base_url(&self) -> String {
-        format!("http://{}{API_PREFIX}", self.addr)
+        self.shared.base_url.clone()
     }
 
     /// The socket address the server listens on.
@@ -319,6 +328,63 @@ impl MockServer {
     /// How many users are stored.
     pub fn user_count(&self) -> usize {
         self.shared.lock().store.user_count()
+    }
+
+    /// Gives the server these custom attribute definitions, replacing any it had; their ids
+    /// are their positions, from 1.
+    ///
+    /// The server then lists them at `GET attributes/`, in this order, as the API does:
+    /// `{"count", "next", "previous", "results"}`, at most 100 per page
+    /// ([`MockServer::set_attributes_page_size`]), `next` and `previous` being absolute URLs
+    /// of the server with a `cursor` query (a cursor it did not give out is a 404). And while
+    /// it holds any definition, `POST users/<id>/set_multiple_attributes/` takes only names
+    /// of `user` definitions, each with a value of its type (`null` clears a value of any
+    /// type), and refuses anything else with a 400 and per-field messages like the API's:
+    /// `{"plan": ["Attribute does not exist."]}`, `{"seats": ["Enter a whole number."]}`.
+    /// Without definitions (the default, or after an empty list) any name is taken.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use usercom_mock::{AttributeDefinition, MockServer};
+    /// let server = MockServer::start().await;
+    /// server.set_attribute_definitions([
+    ///     AttributeDefinition::user("seats", "integer").named("Seats"),
+    ///     AttributeDefinition::new("revenue", "float", "company"),
+    /// ]);
+    /// let page: serde_json::Value = reqwest::Client::new()
+    ///     .get(format!("{}attributes/", server.base_url()))
+    ///     .header("Authorization", format!("Token {}", server.api_key()))
+    ///     .send()
+    ///     .await
+    ///     .unwrap()
+    ///     .json()
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(page["count"], 2);
+    /// assert_eq!(page["results"][0]["name"], "Seats");
+    /// assert_eq!(page["results"][1]["content_type"], "company");
+    /// # }
+    /// ```
+    pub fn set_attribute_definitions<I>(&self, definitions: I)
+    where
+        I: IntoIterator<Item = AttributeDefinition>,
+    {
+        self.shared
+            .lock()
+            .store
+            .set_definitions(definitions.into_iter().collect());
+    }
+
+    /// The custom attribute definitions the server holds, in their order (ids from 1).
+    pub fn attribute_definitions(&self) -> Vec<AttributeDefinition> {
+        self.shared.lock().store.definitions()
+    }
+
+    /// The most definitions one page of `GET attributes/` lists (default 100, as the API;
+    /// 0 is taken as 1). Smaller pages make pagination testable with a few definitions.
+    pub fn set_attributes_page_size(&self, page_size: usize) {
+        self.shared.lock().store.set_page_size(page_size);
     }
 
     /// The requests received so far (while recording is on; see
@@ -531,6 +597,7 @@ async fn handle(
     let request = RecordedRequest {
         method: method.to_string(),
         path: uri.path().to_owned(),
+        query: uri.query().map(str::to_owned),
         headers: headers
             .iter()
             .map(|(n, v)| {
@@ -589,7 +656,7 @@ async fn respond(
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let earned = || route(&shared, &method, uri.path(), &headers, &body);
+    let earned = || route(&shared, &method, &uri, &headers, &body);
     let Some(fault) = fault else {
         return Some(earned().into_response());
     };
@@ -791,7 +858,8 @@ impl Answer {
 
 /// Authentication, then the documented routes: an unknown path is 404, a known path asked
 /// with another method 405.
-fn route(shared: &Shared, method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -> Answer {
+fn route(shared: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Answer {
+    let path = uri.path();
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
@@ -864,6 +932,10 @@ fn route(shared: &Shared, method: &Method, path: &str, headers: &HeaderMap, body
             Some(user) => Answer::json(StatusCode::OK, &user),
             None => Answer::not_found(),
         },
+        Endpoint::Attributes => match store.attributes_page(uri.query(), &shared.base_url) {
+            Some(page) => Answer::json(StatusCode::OK, &page),
+            None => Answer::detail(StatusCode::NOT_FOUND, "Invalid cursor"),
+        },
         Endpoint::SetMultipleAttributes(id) => match json_body() {
             Err(e) => parse_error(e),
             Ok(body) => match store.set_attributes(id, &body) {
@@ -910,7 +982,7 @@ mod tests {
     async fn failed_accepts_back_off_then_the_server_serves() {
         let (server_end, mut client_end) = tokio::io::duplex(64 * 1024);
         let calls = Arc::new(Mutex::new(Vec::new()));
-        let shared = Arc::new(Shared::new(MockServer::API_KEY));
+        let shared = Arc::new(Shared::new(MockServer::API_KEY, String::new()));
         let (_shutdown, stopped) = watch::channel(false);
         tokio::spawn(serve(
             Exhausted {
@@ -950,7 +1022,7 @@ mod tests {
                 connection: None,
                 calls: calls.clone(),
             },
-            Arc::new(Shared::new(MockServer::API_KEY)),
+            Arc::new(Shared::new(MockServer::API_KEY, String::new())),
             stopped,
         ));
         // 10 + 20 + ... + 640 = 1270 ms for the first 7 failures, then one a second.

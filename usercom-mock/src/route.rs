@@ -14,6 +14,8 @@ pub(crate) enum Endpoint {
     User(u64),
     /// `users/<id>/set_multiple_attributes/`
     SetMultipleAttributes(u64),
+    /// `attributes/`
+    Attributes,
 }
 
 impl Endpoint {
@@ -28,6 +30,7 @@ impl Endpoint {
             ["users", id, "set_multiple_attributes"] => {
                 user_id(id).map(Endpoint::SetMultipleAttributes)
             }
+            ["attributes"] => Some(Endpoint::Attributes),
             _ => None,
         }
     }
@@ -38,7 +41,7 @@ impl Endpoint {
             Endpoint::Users | Endpoint::UpdateOrCreate | Endpoint::SetMultipleAttributes(_) => {
                 "POST"
             }
-            Endpoint::User(_) => "GET",
+            Endpoint::User(_) | Endpoint::Attributes => "GET",
         }
     }
 
@@ -52,6 +55,7 @@ impl Endpoint {
             Endpoint::UpdateOrCreate => Route::UpdateOrCreate,
             Endpoint::User(_) => Route::GetUser,
             Endpoint::SetMultipleAttributes(_) => Route::SetMultipleAttributes,
+            Endpoint::Attributes => Route::ListAttributes,
         })
     }
 }
@@ -99,6 +103,8 @@ pub enum Route {
     GetUser,
     /// `POST users/<id>/set_multiple_attributes/`: set a user's custom attributes.
     SetMultipleAttributes,
+    /// `GET attributes/`: a page of the custom attribute definitions (whatever the query).
+    ListAttributes,
 }
 
 impl Route {
@@ -147,6 +153,13 @@ mod tests {
             ("POST", "/api/public/users/7/other/", None),
             ("POST", "/api/public/users/x/set_multiple_attributes/", None),
             ("POST", "/elsewhere/users/", None),
+            (
+                "GET",
+                "/api/public/attributes/",
+                Some(Route::ListAttributes),
+            ),
+            ("POST", "/api/public/attributes/", None),
+            ("GET", "/api/public/attributes", None),
             ("POST", "", None),
         ];
         for (method, path, route) in cases {

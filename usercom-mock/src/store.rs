@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
+use crate::attributes::{self, AttributeDefinition};
+
 /// Standard attributes and their wire types (API v1 names), as documented.
 ///
 /// This list is kept apart from `usercom-table` (the one the client compiles from) on
@@ -171,7 +173,14 @@ pub(crate) struct Store {
     users: BTreeMap<u64, StoredUser>,
     /// Custom attribute name -> its id.
     attribute_ids: BTreeMap<String, u64>,
+    /// The custom attribute definitions a test gave; ids are positions from 1.
+    definitions: Vec<AttributeDefinition>,
+    /// The most definitions one page of `GET attributes/` lists.
+    page_size: usize,
 }
+
+/// The most definitions a page of `GET attributes/` lists unless a test sets another size.
+pub(crate) const DEFAULT_PAGE_SIZE: usize = 100;
 
 /// A 400 answer: field -> messages, as DRF writes them.
 pub(crate) type FieldErrors = BTreeMap<String, Vec<String>>;
@@ -182,7 +191,35 @@ impl Store {
             next_id: 1000,
             users: BTreeMap::new(),
             attribute_ids: BTreeMap::new(),
+            definitions: Vec::new(),
+            page_size: DEFAULT_PAGE_SIZE,
         }
+    }
+
+    pub(crate) fn set_definitions(&mut self, definitions: Vec<AttributeDefinition>) {
+        self.definitions = definitions;
+    }
+
+    pub(crate) fn definitions(&self) -> Vec<AttributeDefinition> {
+        self.definitions.clone()
+    }
+
+    pub(crate) fn set_page_size(&mut self, page_size: usize) {
+        self.page_size = page_size.max(1);
+    }
+
+    /// `GET attributes/` with `query`; `None` for a cursor the server did not give out.
+    pub(crate) fn attributes_page(&self, query: Option<&str>, base_url: &str) -> Option<Value> {
+        attributes::page(&self.definitions, query, self.page_size, base_url)
+    }
+
+    /// The `user` definition named `name_std`, if any.
+    fn user_definition(&self, name_std: &str) -> Option<(u64, &AttributeDefinition)> {
+        self.definitions
+            .iter()
+            .zip(1..)
+            .find(|(d, _)| d.content_type == "user" && d.name_std == name_std)
+            .map(|(d, id)| (id, d))
     }
 
     pub(crate) fn users(&self) -> Vec<StoredUser> {
@@ -194,9 +231,18 @@ impl Store {
     }
 
     pub(crate) fn response(&self, id: u64) -> Option<Value> {
-        self.users
-            .get(&id)
-            .map(|user| user.to_response(&self.attribute_ids))
+        let user = self.users.get(&id)?;
+        if self.definitions.is_empty() {
+            return Some(user.to_response(&self.attribute_ids));
+        }
+        // A defined attribute answers with its definition's id.
+        let mut ids = self.attribute_ids.clone();
+        for name in user.custom.keys() {
+            if let Some((id, _)) = self.user_definition(name) {
+                ids.insert(name.clone(), id);
+            }
+        }
+        Some(user.to_response(&ids))
     }
 
     /// `POST users/`: validates and stores a new user.
@@ -251,7 +297,8 @@ impl Store {
         }
     }
 
-    /// `POST users/<id>/set_multiple_attributes/`.
+    /// `POST users/<id>/set_multiple_attributes/`. With definitions, only `user` attributes
+    /// are taken, each with a value of its type.
     pub(crate) fn set_attributes(&mut self, id: u64, body: &Value) -> Result<bool, FieldErrors> {
         let Some(object) = body.as_object() else {
             return Err(one_error(
@@ -267,6 +314,17 @@ impl Store {
                     .entry(name.clone())
                     .or_default()
                     .push("Attribute name must have 1 to 255 characters.".into());
+            }
+        }
+        if !self.definitions.is_empty() {
+            for (name, value) in object {
+                let problem = match self.user_definition(name) {
+                    None => Some("Attribute does not exist.".to_owned()),
+                    Some((_, definition)) => definition.check(value).err(),
+                };
+                if let Some(problem) = problem {
+                    errors.entry(name.clone()).or_default().push(problem);
+                }
             }
         }
         if !errors.is_empty() {
