@@ -70,6 +70,47 @@
 //!     points: String, // `String` cannot be sent as the User.com attribute `score`, which takes an integer
 //! }
 //! ```
+//!
+//! # Custom attributes checked against your app
+//!
+//! With the app's attribute list committed as `usercom.schema.json` next to `Cargo.toml`
+//! (written by `usercom schema pull`), every `#[usercom(attribute = "...")]` is checked at
+//! compile time: the attribute must exist, and the field's type must fit its value type
+//! (see [`convert::SchemaValue`]). `#[usercom(schema = "path")]` on the struct or the
+//! `USERCOM_SCHEMA` environment variable name another file.
+//!
+//! # Choice attributes as enums
+//!
+//! `#[derive(UserComValue)]` on a fieldless enum sends each variant as its wire name: the
+//! variant's name, `#[usercom(rename = "...")]`, or the enum's
+//! `#[usercom(rename_all = "snake_case")]` (also `lowercase`, `UPPERCASE`, `PascalCase`,
+//! `camelCase`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE`). With
+//! `#[usercom(attribute = "plan")]` and a schema listing the attribute's `choices`, a
+//! variant that is not a choice is a compile error on that variant.
+//!
+//! ```
+//! use usercom::{IntoUserComUser, UserComValue};
+//!
+//! #[derive(UserComValue)]
+//! #[usercom(rename_all = "snake_case")]
+//! enum Plan { Free, ProAnnual }
+//!
+//! #[derive(IntoUserComUser)]
+//! struct Customer {
+//!     #[usercom(email)]
+//!     email: String,
+//!     #[usercom(attribute = "plan")]
+//!     plan: Plan,
+//! }
+//!
+//! let customer = Customer { email: "ada@example.org".into(), plan: Plan::ProAnnual };
+//! let payload = customer.to_create_user()?;
+//! assert_eq!(
+//!     serde_json::to_string(&payload.custom_attributes_body()).unwrap(),
+//!     r#"{"plan":"pro_annual"}"#
+//! );
+//! # Ok::<(), usercom::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -81,3 +122,8 @@ pub use usercom_core::*;
 /// `#[derive(IntoUserComUser)]`; see the [crate documentation](crate#the-derive).
 #[cfg(feature = "derive")]
 pub use usercom_derive::IntoUserComUser;
+
+/// `#[derive(UserComValue)]`: a fieldless enum as the value of a `fixed` custom attribute;
+/// see the [crate documentation](crate#choice-attributes-as-enums).
+#[cfg(feature = "derive")]
+pub use usercom_derive::UserComValue;

@@ -17,6 +17,8 @@ mod expand;
 mod fallback;
 #[path = "../../usercom-derive/src/pipeline.rs"]
 mod pipeline;
+#[path = "../../usercom-derive/src/schema.rs"]
+mod schema;
 #[path = "../../usercom-derive/src/table.rs"]
 mod table;
 #[path = "../../usercom-derive/src/valid.rs"]

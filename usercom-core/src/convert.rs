@@ -353,6 +353,187 @@ impl<A> CustomValue<A> for serde_json::Value {
     }
 }
 
+/// Declares the trait that says which types fit one value type of the schema, with its
+/// impls for references and `Option`, and for the listed types.
+macro_rules! fits_trait {
+    (
+        $(#[$meta:meta])*
+        $trait:ident { $($item:item)* } for [$($ty:ty),+ $(,)?]
+    ) => {
+        $(#[$meta])*
+        pub trait $trait<N>: CustomValue<()> {
+            /// Used by the derive's compile-time check; nothing to implement.
+            const FITS: () = ();
+            /// Used by the derive's compile-time check of a `with` function's result.
+            #[doc(hidden)]
+            #[inline]
+            fn __fits(&self) {}
+            $($item)*
+        }
+
+        #[diagnostic::do_not_recommend]
+        impl<N, V: $trait<N> + ?Sized> $trait<N> for &V {}
+
+        #[diagnostic::do_not_recommend]
+        impl<N, V: $trait<N> + ?Sized> $trait<N> for &mut V {}
+
+        #[diagnostic::do_not_recommend]
+        impl<N, V: $trait<N>> $trait<N> for Option<V> {}
+
+        $(impl<N> $trait<N> for $ty {})+
+    };
+}
+
+fits_trait! {
+    /// Types that fit a custom attribute whose value type in the app's schema
+    /// (`usercom.schema.json`) is `boolean`: `bool`. `N` names the attribute in messages.
+    ///
+    /// `#[derive(IntoUserComUser)]` checks each custom attribute the schema knows against
+    /// the trait of its value type ([`FitsBoolean`], [`FitsInteger`], [`FitsFloat`],
+    /// [`FitsString`], [`FitsDate`], [`FitsDateTime`], [`FitsJson`], [`FitsFixed`]).
+    /// Implement one for a type of yours to make it accepted there.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `boolean`",
+        label = "not `bool`",
+        note = "a `boolean` attribute takes `bool`, an `Option` of it, or a reference to it",
+        note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
+    )]
+    FitsBoolean {} for [bool]
+}
+
+fits_trait! {
+    /// Types that fit an `integer` custom attribute of the schema: the integer types.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `integer`",
+        label = "not an integer type",
+        note = "an `integer` attribute takes `i8`..`i128`, `u8`..`u128`, `isize` or `usize`, an `Option` of one, or a reference to one",
+        note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
+    )]
+    FitsInteger {} for [i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize]
+}
+
+fits_trait! {
+    /// Types that fit a `float` custom attribute of the schema: `f32`, `f64` and the
+    /// integer types.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `float`",
+        label = "not a number type",
+        note = "a `float` attribute takes `f32`, `f64` or an integer type, an `Option` of one, or a reference to one",
+        note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
+    )]
+    FitsFloat {} for [f32, f64, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize]
+}
+
+fits_trait! {
+    /// Types that fit a `string` custom attribute of the schema: the text types.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `string`",
+        label = "not a string type",
+        note = "a `string` attribute takes `String`, `&str`, `Box<str>`, `Cow<str>`, `Arc<str>` or `Rc<str>`, an `Option` of one, or a reference to one",
+        note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
+    )]
+    FitsString {} for [String, str, Box<str>, Cow<'_, str>, Arc<str>, Rc<str>]
+}
+
+fits_trait! {
+    /// Types that fit a `date` custom attribute of the schema: `chrono::NaiveDate`.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `date`",
+        label = "not `chrono::NaiveDate`",
+        note = "a `date` attribute takes `chrono::NaiveDate`, an `Option` of it, or a reference to it",
+        note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
+    )]
+    FitsDate {} for [NaiveDate]
+}
+
+fits_trait! {
+    /// Types that fit a `datetime` custom attribute of the schema: chrono's
+    /// `NaiveDateTime` and `DateTime<Tz>`.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `datetime`",
+        label = "not a chrono date and time",
+        note = "a `datetime` attribute takes `chrono::NaiveDateTime` or `chrono::DateTime<Tz>`, an `Option` of one, or a reference to one",
+        note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
+    )]
+    FitsDateTime {} for [NaiveDateTime, DateTime<Utc>, DateTime<FixedOffset>, DateTime<Local>]
+}
+
+fits_trait! {
+    /// Types that fit a `json` custom attribute of the schema: `serde_json::Value`.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `json`",
+        label = "not `serde_json::Value`",
+        note = "a `json` attribute takes `serde_json::Value`, an `Option` of it, or a reference to it",
+        note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
+    )]
+    FitsJson {} for [serde_json::Value]
+}
+
+/// Types that fit a `fixed` (choice list) custom attribute of the schema: the text types,
+/// and enums deriving [`UserComValue`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `fixed` (a choice list)",
+    label = "not a string type or a `UserComValue` enum",
+    note = "a `fixed` attribute takes the text types (`String`, `&str`, ...) or an enum with `#[derive(UserComValue)]`, an `Option` of one, or a reference to one",
+    note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
+)]
+pub trait FitsFixed<N>: CustomValue<()> {
+    /// Used by the derive's compile-time check; nothing to implement.
+    const FITS: () = ();
+    /// Used by the derive's compile-time check of a `with` function's result.
+    #[doc(hidden)]
+    #[inline]
+    fn __fits(&self) {}
+    /// The wire names this type can send, when it can tell (an enum deriving
+    /// [`UserComValue`]); `None` for free text.
+    const CHOICES: Option<&'static [&'static str]> = None;
+}
+
+#[diagnostic::do_not_recommend]
+impl<N, V: FitsFixed<N> + ?Sized> FitsFixed<N> for &V {
+    const CHOICES: Option<&'static [&'static str]> = V::CHOICES;
+}
+
+#[diagnostic::do_not_recommend]
+impl<N, V: FitsFixed<N> + ?Sized> FitsFixed<N> for &mut V {
+    const CHOICES: Option<&'static [&'static str]> = V::CHOICES;
+}
+
+#[diagnostic::do_not_recommend]
+impl<N, V: FitsFixed<N>> FitsFixed<N> for Option<V> {
+    const CHOICES: Option<&'static [&'static str]> = V::CHOICES;
+}
+
+macro_rules! fits_fixed_text {
+    ($($ty:ty),+) => {$(impl<N> FitsFixed<N> for $ty {})+};
+}
+
+fits_fixed_text!(String, str, Box<str>, Cow<'_, str>, Arc<str>, Rc<str>);
+
+/// The value of a `fixed` custom attribute (a choice list): a fieldless enum whose variants
+/// are the choices. Derive it with `#[derive(UserComValue)]`, which also implements
+/// [`CustomValue`] (the variant's wire name is sent as a string) and [`FitsFixed`].
+///
+/// ```
+/// use usercom_core::UserComValue;
+/// #[derive(Clone, Copy)]
+/// enum Plan { Free, Pro }
+/// impl UserComValue for Plan {
+///     const WIRE_NAMES: &'static [&'static str] = &["free", "pro"];
+///     fn wire_name(&self) -> &'static str {
+///         Self::WIRE_NAMES[*self as usize]
+///     }
+/// }
+/// assert_eq!(Plan::Pro.wire_name(), "pro");
+/// ```
+pub trait UserComValue {
+    /// Every variant's wire name, in declaration order.
+    const WIRE_NAMES: &'static [&'static str];
+
+    /// The wire name of this value.
+    fn wire_name(&self) -> &'static str;
+}
+
 /// Support for the code `#[derive(IntoUserComUser)]` generates. Not a public API: it may
 /// change in any release.
 #[doc(hidden)]
@@ -362,6 +543,7 @@ pub mod __private {
     pub use crate::convert::attribute;
     pub use ::core::option::Option;
     pub use ::core::result::Result;
+    pub use ::std::borrow::Cow;
 
     /// The result of a `with` function lives only in the generated function: keep an owned
     /// copy of its text.
@@ -404,4 +586,49 @@ pub mod __private {
     }
 
     pub use crate::payload::set;
+
+    /// For a `fixed` attribute with `choices`: a compile error saying `message` when one of
+    /// the wire names a type can send (`names`, from [`FitsFixed::CHOICES`]) is not a choice.
+    pub const fn check_choices(names: Option<&[&str]>, choices: &[&str], message: &str) {
+        if let Some(names) = names {
+            if !all_among(names, choices) {
+                panic!("{}", message);
+            }
+        }
+    }
+
+    /// Whether every one of `names` is among `choices`, at compile time.
+    pub const fn all_among(names: &[&str], choices: &[&str]) -> bool {
+        let mut i = 0;
+        while i < names.len() {
+            let mut found = false;
+            let mut j = 0;
+            while j < choices.len() {
+                if const_str_eq(names[i], choices[j]) {
+                    found = true;
+                }
+                j += 1;
+            }
+            if !found {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    const fn const_str_eq(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
 }

@@ -40,7 +40,7 @@ pub use client::Upserted;
 pub use client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 #[doc(hidden)]
 pub use convert::__private;
-pub use convert::{IntoUserComUser, MapsUserId};
+pub use convert::{IntoUserComUser, MapsUserId, UserComValue};
 pub use enums::{Gender, Status};
 pub use error::Error;
 pub use payload::{CreateUser, MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS};

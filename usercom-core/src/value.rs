@@ -27,7 +27,7 @@ pub enum AttributeValue<'a> {
     Bool(bool),
     /// An integer.
     Integer(i64),
-    /// A float; NaN and infinities are refused by [`CreateUser::validate`].
+    /// A float; NaN and infinities are refused by [`CreateUser::validate`](crate::CreateUser::validate).
     Float(f64),
     /// A string (also the value of a "fixed" choice attribute).
     Text(Cow<'a, str>),
@@ -40,7 +40,7 @@ pub enum AttributeValue<'a> {
     /// Any JSON value (for json attributes).
     Json(Cow<'a, serde_json::Value>),
     /// An integer outside the range User.com stores (`i64`), in decimal. It is never sent:
-    /// [`CreateUser::validate`] refuses it, as it refuses the same value from the derive.
+    /// [`CreateUser::validate`](crate::CreateUser::validate) refuses it, as it refuses the same value from the derive.
     OutOfRange(OutOfRange),
 }
 

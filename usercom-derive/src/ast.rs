@@ -4,6 +4,7 @@ use syn::{Data, DeriveInput, Fields, Generics, Ident, Type};
 
 use crate::attr::{self, ContainerAttrs, FieldAttrs};
 use crate::ctxt::Ctxt;
+use crate::schema::{self, Loaded};
 
 /// A struct with named fields, its attributes parsed.
 pub(crate) struct Input<'a> {
@@ -11,6 +12,8 @@ pub(crate) struct Input<'a> {
     pub(crate) generics: &'a Generics,
     pub(crate) attrs: ContainerAttrs,
     pub(crate) fields: Vec<Field<'a>>,
+    /// The app's schema, when one is configured or found next to Cargo.toml.
+    pub(crate) schema: Option<Loaded>,
 }
 
 /// One named field.
@@ -72,11 +75,29 @@ impl<'a> Input<'a> {
                 attrs: attr::field_attrs(cx, &field.attrs),
             })
             .collect();
+        let schema = load_schema(cx, &attrs, &node.ident);
         Some(Input {
             ident: &node.ident,
             generics: &node.generics,
             attrs,
             fields,
+            schema,
         })
+    }
+}
+
+/// The schema, or `None` (with the error in `cx`, on `schema = "..."` or else on the struct's
+/// name) when a configured one cannot be used.
+pub(crate) fn load_schema(cx: &mut Ctxt, attrs: &ContainerAttrs, ident: &Ident) -> Option<Loaded> {
+    let written = attrs.schema.as_ref().map(syn::LitStr::value);
+    match schema::find(written.as_deref()) {
+        Ok(found) => found.map(|(loaded, _)| loaded),
+        Err(message) => {
+            match &attrs.schema {
+                Some(literal) => cx.error_spanned_by(literal, message),
+                None => cx.error_spanned_by(ident, message),
+            }
+            None
+        }
     }
 }

@@ -44,6 +44,8 @@ pub(crate) struct FieldAttrs {
 pub(crate) struct ContainerAttrs {
     /// `crate = path`.
     pub(crate) krate: Option<Path>,
+    /// `schema = "path"`: the app's schema file, relative to the manifest directory.
+    pub(crate) schema: Option<LitStr>,
 }
 
 /// The `#[usercom]` attributes among `attrs`, each checked to be a list; a malformed one is
@@ -336,6 +338,25 @@ pub(crate) fn container_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAt
                 }
                 return Ok(());
             }
+            if meta.path.is_ident(keyword::SCHEMA) {
+                match lit_str_value(meta.value()?)? {
+                    Ok(_) if out.schema.is_some() => {
+                        cx.error_spanned_by(&meta.path, "`schema` is given twice; give it once")
+                    }
+                    Ok(path) if path.value().is_empty() => cx.error_spanned_by(
+                        &path,
+                        "`schema` takes the path of the schema file, relative to Cargo.toml: \
+                         `schema = \"usercom.schema.json\"`",
+                    ),
+                    Ok(path) => out.schema = Some(path),
+                    Err(value) => cx.error_spanned_by(
+                        value,
+                        "`schema` takes the path of the schema file as a string literal, \
+                         relative to Cargo.toml: `schema = \"usercom.schema.json\"`",
+                    ),
+                }
+                return Ok(());
+            }
             let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
             if table::family(&key).is_some() || keyword::FIELD.contains(&key.as_str()) {
                 cx.error_spanned_by(
@@ -343,14 +364,15 @@ pub(crate) fn container_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAt
                     format!("`{key}` maps a field: put it on the field, e.g. `#[usercom({key})] field: Type`"),
                 );
             } else {
-                let hint = did_you_mean(&key, [keyword::CRATE].into_iter())
+                let hint = did_you_mean(&key, [keyword::CRATE, keyword::SCHEMA].into_iter())
                     .map(|best| format!(" (did you mean `{best}`?)"))
                     .unwrap_or_default();
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
                         "unknown struct-level usercom option `{key}`{hint}: the struct accepts \
-                         `crate = path`, and the attribute names go on fields"
+                         `crate = path` and `schema = \"path\"`, and the attribute names go on \
+                         fields"
                     ),
                 );
             }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{parse_quote, Path, Type, WherePredicate};
+use syn::{parse_quote, LitStr, Path, Type, WherePredicate};
 
 use crate::ast::{Field, Input};
 use crate::attr::Mapping;
@@ -39,19 +39,42 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
         .map(|param| param.ident.to_string())
         .collect();
 
+    let lifetimes: HashSet<String> = input
+        .generics
+        .lifetimes()
+        .map(|param| param.lifetime.ident.to_string())
+        .collect();
     let mut generics = input.generics.clone();
     let mut statements = Vec::new();
+    let mut schema_checks = SchemaChecks::default();
     for field in &input.fields {
         let Some(mapping) = &field.attrs.mapping else {
             continue;
         };
-        statements.push(field_statement(&krate, field, mapping));
+        let generic = mentions(field.ty, &type_params);
+        let mut with_check = None;
+        if let (Mapping::Custom { name }, Some(loaded)) = (mapping, &input.schema) {
+            if let Some(attribute) = loaded.schema.get(&name.value()) {
+                // A `const` item outside the impl cannot name the struct's parameters,
+                // lifetimes included.
+                let outside = !generic && !mentions_lifetime(field.ty, &lifetimes);
+                match schema_checks.check(&krate, field, attribute, !outside) {
+                    FieldCheck::InBody(check) => with_check = Some(check),
+                    FieldCheck::Bound(predicate) => {
+                        generics.make_where_clause().predicates.push(*predicate)
+                    }
+                    FieldCheck::Const => {}
+                }
+            }
+        }
+        statements.push(field_statement(&krate, field, mapping, with_check));
         // Bounds only where needed: a field whose type involves a type parameter.
-        if field.attrs.with.is_none() && mentions(field.ty, &type_params) {
+        if field.attrs.with.is_none() && generic {
             let predicate = bound(&krate, field.ty, mapping);
             generics.make_where_clause().predicates.push(predicate);
         }
     }
+    let schema_items = schema_checks.items(input);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let user = user_binding();
     // Upsert matches on user_id: only a struct that maps it may be upserted.
@@ -78,7 +101,148 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
                 }
             }
             #maps_user_id
+            #schema_items
         };
+    }
+}
+
+/// The compile-time checks of custom attributes against the app's schema.
+#[derive(Default)]
+struct SchemaChecks {
+    /// One marker type per attribute checked (its name in messages): `(name_std, ident)`.
+    markers: Vec<(String, Ident)>,
+    /// `const _: () = schema_check::<...>(...);` items, for non-generic fields.
+    consts: Vec<TokenStream>,
+}
+
+/// How one field is checked against the schema.
+enum FieldCheck {
+    /// A statement in the generated method, after the `with` function's result is bound.
+    InBody(TokenStream),
+    /// A where-clause predicate (a field whose type involves a type parameter).
+    Bound(Box<WherePredicate>),
+    /// A `const` item beside the impl (collected in [`SchemaChecks`]).
+    Const,
+}
+
+impl SchemaChecks {
+    /// The check that `field` fits `attribute`'s value type (and, for a `fixed` attribute
+    /// with choices, that an enum's wire names are among them).
+    fn check(
+        &mut self,
+        krate: &TokenStream,
+        field: &Field,
+        attribute: &usercom_schema::Attribute,
+        generic: bool,
+    ) -> FieldCheck {
+        use usercom_schema::ValueType;
+        let marker = self.marker(&attribute.name_std);
+        let name = quote!(__usercom_attributes::#marker);
+        let fits = Ident::new(
+            match attribute.value_type {
+                ValueType::Boolean => "FitsBoolean",
+                ValueType::Integer => "FitsInteger",
+                ValueType::Float => "FitsFloat",
+                ValueType::String => "FitsString",
+                ValueType::Date => "FitsDate",
+                ValueType::DateTime => "FitsDateTime",
+                ValueType::Json => "FitsJson",
+                ValueType::Fixed => "FitsFixed",
+            },
+            Span::call_site(),
+        );
+        let fits = quote!(#krate::convert::#fits<#name>);
+        if let Some((_, with)) = &field.attrs.with {
+            // The function's result is checked where it is bound, in the generated method;
+            // the trait-qualified path carries the `with` path's span, so an unfit result is
+            // an error there.
+            let converted = converted_binding();
+            let function = quote_spanned!(with.span()=> <_ as #fits>::__fits);
+            return FieldCheck::InBody(quote!(#function(&#converted);));
+        }
+        let ty = ty_tokens(field.ty);
+        if generic {
+            return FieldCheck::Bound(Box::new(parse_quote!(#ty: #fits)));
+        }
+        // The trait-qualified path carries the field type's span: an unfit type is an
+        // error there, in the trait's words.
+        let item = match (&attribute.value_type, &attribute.choices) {
+            (ValueType::Fixed, Some(choices)) => {
+                let names = quote_spanned!(field.ty.span()=> <#ty as #fits>::CHOICES);
+                let message = format!(
+                    "a variant of the enum mapped to the fixed attribute `{}` has a wire name \
+                     that is not among its choices in the schema ({}): rename the variant \
+                     (`#[usercom(rename = \"...\")]`), or add the choice in User.com and to the \
+                     schema's `choices`",
+                    attribute.name_std,
+                    choices.join(", ")
+                );
+                // The whole call carries the field type's span (the crate path included), so
+                // that a failed check is reported on the field.
+                let span = field.ty.span();
+                let krate = respan(krate.clone(), span);
+                quote_spanned!(span=>
+                    const _: () = #krate::__private::check_choices(#names, &[#(#choices),*], #message);
+                )
+            }
+            _ => {
+                let fits_path = quote_spanned!(field.ty.span()=> <#ty as #fits>::FITS);
+                quote!(const _: () = #fits_path;)
+            }
+        };
+        self.consts.push(item);
+        FieldCheck::Const
+    }
+
+    /// The marker type naming `name_std` in messages: the name itself when it is an
+    /// identifier, else the closest identifier, unique in this expansion.
+    fn marker(&mut self, name_std: &str) -> Ident {
+        if let Some((_, ident)) = self.markers.iter().find(|(name, _)| name == name_std) {
+            return ident.clone();
+        }
+        let mut text: String = name_std
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if text.is_empty() || text.starts_with(|c: char| c.is_numeric()) {
+            text.insert(0, '_');
+        }
+        let taken = |candidate: &str| self.markers.iter().any(|(_, i)| i == candidate);
+        let mut candidate = text.clone();
+        let mut n = 1;
+        while taken(&candidate) || syn::parse_str::<Ident>(&candidate).is_err() {
+            n += 1;
+            candidate = format!("{text}_{n}");
+        }
+        let ident = Ident::new(&candidate, Span::call_site());
+        self.markers.push((name_std.to_owned(), ident.clone()));
+        ident
+    }
+
+    /// The marker module, the const checks, and what makes the build follow the schema
+    /// (see [`crate::schema::tracking`]).
+    fn items(self, input: &Input) -> TokenStream {
+        let track =
+            crate::schema::tracking(input.attrs.schema.as_ref().map(LitStr::value).as_deref());
+        if self.markers.is_empty() {
+            return track;
+        }
+        let markers = self.markers.iter().map(|(_, ident)| ident);
+        let consts = &self.consts;
+        quote! {
+            #track
+            #[allow(non_camel_case_types, dead_code)]
+            mod __usercom_attributes {
+                #(pub enum #markers {})*
+            }
+            #(#consts)*
+        }
     }
 }
 
@@ -116,12 +280,17 @@ fn user_binding() -> Ident {
 /// call-site or mixed-site spans. Giving `self` the span of a type that a `macro_rules!`
 /// passed in would make it resolve with that macro's hygiene ("expected value, found module
 /// `self`").
-fn field_statement(krate: &TokenStream, field: &Field, mapping: &Mapping) -> TokenStream {
+fn field_statement(
+    krate: &TokenStream,
+    field: &Field,
+    mapping: &Mapping,
+    with_check: Option<TokenStream>,
+) -> TokenStream {
     let member = field.ident;
     let ty = &ty_tokens(field.ty);
     let span = field.ty.span();
     let user = user_binding();
-    let converted = Ident::new("__value", Span::mixed_site());
+    let converted = converted_binding();
     // Without `with`, the field's type is checked and the error lands on it; with `with`,
     // the function's return type is checked and the error lands on the function's path.
     // Only the trait-qualified path carries that span; its argument is the derive's own.
@@ -176,9 +345,14 @@ fn field_statement(krate: &TokenStream, field: &Field, mapping: &Mapping) -> Tok
         }
     };
     match with_binding {
-        Some(binding) => quote!({ #binding #statement }),
+        Some(binding) => quote!({ #binding #with_check #statement }),
         None => statement,
     }
+}
+
+/// The binding of a `with` function's result (mixed-site, like every invented name).
+fn converted_binding() -> Ident {
+    Ident::new("__value", Span::mixed_site())
 }
 
 /// The where-clause predicate a generic field needs.
@@ -204,4 +378,39 @@ fn mentions(ty: &Type, params: &HashSet<String>) -> bool {
         })
     }
     !params.is_empty() && walk(quote!(#ty), params)
+}
+
+/// Whether `ty` names one of the struct's lifetime parameters.
+fn mentions_lifetime(ty: &Type, lifetimes: &HashSet<String>) -> bool {
+    fn walk(tokens: TokenStream, lifetimes: &HashSet<String>) -> bool {
+        let mut after_quote = false;
+        tokens.into_iter().any(|token| {
+            let found = match &token {
+                TokenTree::Ident(ident) => after_quote && lifetimes.contains(&ident.to_string()),
+                TokenTree::Group(group) => walk(group.stream(), lifetimes),
+                _ => false,
+            };
+            after_quote = matches!(&token, TokenTree::Punct(p) if p.as_char() == '\'');
+            found
+        })
+    }
+    !lifetimes.is_empty() && walk(quote!(#ty), lifetimes)
+}
+
+/// `tokens` with every span set to `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                token = TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
 }

@@ -16,8 +16,10 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod pipeline;
+mod schema;
 mod table;
 mod valid;
+mod value;
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
@@ -31,6 +33,16 @@ pub fn derive_into_user_com_user(input: TokenStream) -> TokenStream {
     pipeline::derive(&input).into()
 }
 
+/// Implements `usercom::UserComValue` (and the value traits) for a fieldless enum: the value
+/// of a `fixed` custom attribute, each variant sent as its wire name.
+///
+/// See the `usercom` crate for `rename`, `rename_all` and `attribute = "..."`.
+#[proc_macro_derive(UserComValue, attributes(usercom))]
+pub fn derive_user_com_value(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    value::derive(&input).into()
+}
+
 /// Expansion snapshots: what the derive generates for representative structs, formatted, so
 /// that a reviewer can read it. Review changes with `cargo insta review` (or accept them with
 /// `INSTA_UPDATE=always`).
@@ -39,7 +51,41 @@ mod tests {
     fn expand(input: syn::DeriveInput) -> String {
         let tokens = super::pipeline::derive(&input);
         let file: syn::File = syn::parse2(tokens).expect("the expansion parses as items");
-        prettyplease::unparse(&file)
+        // The schema's absolute path (in `include_bytes!`) differs from machine to machine.
+        prettyplease::unparse(&file).replace(env!("CARGO_MANIFEST_DIR"), "$CARGO_MANIFEST_DIR")
+    }
+
+    #[test]
+    fn custom_attributes_checked_against_a_schema() {
+        insta::assert_snapshot!(expand(syn::parse_quote! {
+            #[usercom(schema = "fixtures/app.schema.json")]
+            struct Customer<P> {
+                #[usercom(attribute = "seats")]
+                seats: u32,
+                #[usercom(attribute = "plan")]
+                plan: Option<Plan>,
+                #[usercom(attribute = "nickname", with = text::nickname)]
+                nickname: Name,
+                #[usercom(attribute = "tier")]
+                tier: P,
+            }
+        }));
+    }
+
+    #[test]
+    fn user_com_value_enum() {
+        let input: syn::DeriveInput = syn::parse_quote! {
+            #[usercom(rename_all = "kebab-case")]
+            enum Plan {
+                Free,
+                ProAnnual,
+                #[usercom(rename = "biz")]
+                Business,
+            }
+        };
+        let file: syn::File =
+            syn::parse2(super::value::derive(&input)).expect("the expansion parses as items");
+        insta::assert_snapshot!(prettyplease::unparse(&file));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use syn::DeriveInput;
 
-use crate::{ast, ctxt, expand, fallback, valid};
+use crate::{ast, ctxt, expand, fallback, schema, valid};
 
 /// The whole pipeline, on proc-macro2 types (so tests can call it).
 pub(crate) fn derive(node: &DeriveInput) -> proc_macro2::TokenStream {
@@ -20,6 +20,9 @@ pub(crate) fn derive(node: &DeriveInput) -> proc_macro2::TokenStream {
             let krate = expand::crate_path(input.as_ref().and_then(|i| i.attrs.krate.as_ref()));
             let mut tokens = error.map(|e| e.to_compile_error()).unwrap_or_default();
             tokens.extend(fallback::expand(node, &krate));
+            let schema = input.as_ref().and_then(|i| i.attrs.schema.as_ref());
+            let track = schema::tracking(schema.map(syn::LitStr::value).as_deref());
+            tokens.extend(quote::quote!(const _: () = { #track };));
             tokens
         }
     }

@@ -13,6 +13,8 @@ pub(crate) mod keyword {
     pub(crate) const WITH: &str = "with";
     /// `#[usercom(crate = path)]` on the struct: where the usercom crate is.
     pub(crate) const CRATE: &str = "crate";
+    /// `#[usercom(schema = "path")]` on the struct: the app's schema file.
+    pub(crate) const SCHEMA: &str = "schema";
     /// The field-level keywords, for "did you mean" hints.
     pub(crate) const FIELD: &[&str] = &[ATTRIBUTE, FLATTEN, WITH];
 }

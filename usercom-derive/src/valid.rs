@@ -31,6 +31,9 @@ pub(crate) fn check(cx: &mut Ctxt, input: &Input) {
             continue;
         };
         mapped_any = true;
+        if let (Mapping::Custom { name }, Some(loaded)) = (mapping, &input.schema) {
+            check_in_schema(cx, name, loaded);
+        }
         let (seen, key, token): (_, _, &dyn quote::ToTokens) = match mapping {
             Mapping::Standard { name, .. } => (&mut standard, name.to_string(), name),
             Mapping::Custom { name } => (&mut custom, name.value(), name),
@@ -61,4 +64,26 @@ pub(crate) fn check(cx: &mut Ctxt, input: &Input) {
             ),
         );
     }
+}
+
+/// A custom attribute the schema does not have is an error on its name, with the closest
+/// name the schema has.
+fn check_in_schema(cx: &mut Ctxt, name: &syn::LitStr, loaded: &crate::schema::Loaded) {
+    let text = name.value();
+    if loaded.schema.get(&text).is_some() {
+        return;
+    }
+    let names = || loaded.schema.attributes().map(|a| a.name_std.as_str());
+    let hint = crate::attr::did_you_mean(&text, names())
+        .map(|best| format!("; did you mean `{best}`?"))
+        .unwrap_or_default();
+    cx.error_spanned_by(
+        name,
+        format!(
+            "the app has no custom attribute `{text}` (per the schema `{}`){hint}\n\
+             custom attributes are named by their `name_std`; if `{text}` is new, create it in \
+             User.com, then run `usercom schema pull` to update the schema",
+            loaded.shown
+        ),
+    );
 }

@@ -1,0 +1,12 @@
+use usercom::UserComValue;
+
+#[derive(UserComValue)]
+#[usercom(attribute = "plan", rename_all = "lowercase")]
+#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+enum Plan {
+    Free,
+    Pro,
+    Premium,
+}
+
+fn main() {}

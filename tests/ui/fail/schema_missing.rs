@@ -1,0 +1,10 @@
+use usercom::IntoUserComUser;
+
+#[derive(IntoUserComUser)]
+#[usercom(schema = "../../../../tests/ui/schemas/no-such-file.json")]
+struct Customer {
+    #[usercom(attribute = "plan")]
+    plan: String,
+}
+
+fn main() {}

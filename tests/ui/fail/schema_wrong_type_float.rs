@@ -1,0 +1,12 @@
+use usercom::IntoUserComUser;
+
+#[derive(IntoUserComUser)]
+#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+struct Customer {
+    #[usercom(email)]
+    email: String,
+    #[usercom(attribute = "ratio")]
+    value: bool,
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+use usercom::IntoUserComUser;
+
+fn seat_count(text: &String) -> String {
+    text.clone()
+}
+
+#[derive(IntoUserComUser)]
+#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+struct Customer {
+    #[usercom(attribute = "seats", with = seat_count)]
+    seats: String,
+}
+
+fn main() {}

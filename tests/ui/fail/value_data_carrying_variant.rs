@@ -1,0 +1,10 @@
+use usercom::UserComValue;
+
+#[derive(UserComValue)]
+enum Plan {
+    Free,
+    Pro { seats: u32 },
+    Custom(String),
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use usercom::UserComValue;
+
+#[derive(UserComValue)]
+struct Plan {
+    name: String,
+}
+
+fn main() {}

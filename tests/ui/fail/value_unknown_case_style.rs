@@ -1,0 +1,10 @@
+use usercom::UserComValue;
+
+#[derive(UserComValue)]
+#[usercom(rename_all = "snakecase")]
+enum Plan {
+    Free,
+    Pro,
+}
+
+fn main() {}

@@ -1,0 +1,438 @@
+//! `#[derive(UserComValue)]`: a fieldless enum as the value of a custom attribute (a
+//! `fixed` choice list), each variant sent as its wire name.
+//!
+//! Options: `#[usercom(rename = "...")]` on a variant; on the enum, `rename_all = "..."`
+//! (serde's case styles), `crate = path`, and `attribute = "name"` (with `schema = "path"`
+//! as on structs), which checks every wire name against the choices the app's schema lists
+//! for that attribute.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path, Token};
+
+use crate::attr::did_you_mean;
+use crate::ctxt::Ctxt;
+use crate::schema;
+use crate::table::keyword;
+
+/// The case styles `rename_all` accepts, as serde names them.
+const CASE_STYLES: &[&str] = &[
+    "lowercase",
+    "UPPERCASE",
+    "PascalCase",
+    "camelCase",
+    "snake_case",
+    "SCREAMING_SNAKE_CASE",
+    "kebab-case",
+    "SCREAMING-KEBAB-CASE",
+];
+
+/// The enum-level options.
+#[derive(Default)]
+struct EnumAttrs {
+    krate: Option<Path>,
+    rename_all: Option<LitStr>,
+    attribute: Option<LitStr>,
+    schema: Option<LitStr>,
+}
+
+/// The whole derive, on proc-macro2 types.
+pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let attrs = enum_attrs(&mut cx, node);
+    let variants = variants(&mut cx, node, &attrs);
+    let krate = crate::expand::crate_path(attrs.krate.as_ref());
+    if let Some(variants) = &variants {
+        check_against_schema(&mut cx, &attrs, node, variants);
+    }
+    let track = schema::tracking(attrs.schema.as_ref().map(LitStr::value).as_deref());
+    match (cx.finish(), variants) {
+        (None, Some(variants)) => expand(node, &krate, &variants, track),
+        (error, _) => {
+            let mut tokens = error.map(|e| e.to_compile_error()).unwrap_or_default();
+            tokens.extend(quote!(const _: () = { #track };));
+            tokens
+        }
+    }
+}
+
+fn enum_attrs(cx: &mut Ctxt, node: &DeriveInput) -> EnumAttrs {
+    let mut out = EnumAttrs::default();
+    for attr in node.attrs.iter().filter(|a| a.path().is_ident("usercom")) {
+        let result = attr.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(Ident::to_string)
+                .unwrap_or_default();
+            let slot = match key.as_str() {
+                "rename_all" => &mut out.rename_all,
+                keyword::ATTRIBUTE => &mut out.attribute,
+                keyword::SCHEMA => &mut out.schema,
+                keyword::CRATE => {
+                    let path = meta.value()?.call(Path::parse_mod_style)?;
+                    if out.krate.replace(path).is_some() {
+                        cx.error_spanned_by(&meta.path, "`crate` is given twice; give it once");
+                    }
+                    return Ok(());
+                }
+                _ => {
+                    let options = [
+                        "rename_all",
+                        keyword::ATTRIBUTE,
+                        keyword::SCHEMA,
+                        keyword::CRATE,
+                    ];
+                    let hint = did_you_mean(&key, options.into_iter())
+                        .map(|best| format!(" (did you mean `{best}`?)"))
+                        .unwrap_or_default();
+                    cx.error_spanned_by(
+                        &meta.path,
+                        format!(
+                            "unknown usercom option `{key}` for an enum{hint}: it accepts \
+                             `rename_all = \"snake_case\"`, `attribute = \"name\"`, \
+                             `schema = \"path\"` and `crate = path`, and variants accept \
+                             `rename = \"...\"`"
+                        ),
+                    );
+                    if meta.input.peek(Token![=]) {
+                        meta.value()?.parse::<proc_macro2::TokenTree>()?;
+                    }
+                    return Ok(());
+                }
+            };
+            let value: LitStr = meta.value()?.parse()?;
+            if slot.replace(value).is_some() {
+                cx.error_spanned_by(&meta.path, format!("`{key}` is given twice; give it once"));
+            }
+            Ok(())
+        });
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
+    }
+    if let Some(style) = &out.rename_all {
+        if !CASE_STYLES.contains(&style.value().as_str()) {
+            let hint = did_you_mean(&style.value(), CASE_STYLES.iter().copied())
+                .map(|best| format!("; did you mean \"{best}\"?"))
+                .unwrap_or_default();
+            cx.error_spanned_by(
+                style,
+                format!(
+                    "unknown case style {:?}{hint}\nthe styles are {}",
+                    style.value(),
+                    CASE_STYLES.join(", ")
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// One variant: its name and its wire name, with the token that gave it (for errors).
+struct Variant<'a> {
+    ident: &'a Ident,
+    wire: String,
+    rename: Option<LitStr>,
+}
+
+impl Variant<'_> {
+    /// The token an error about the wire name points at.
+    fn token(&self) -> &dyn quote::ToTokens {
+        match &self.rename {
+            Some(rename) => rename,
+            None => self.ident,
+        }
+    }
+}
+
+fn variants<'a>(
+    cx: &mut Ctxt,
+    node: &'a DeriveInput,
+    attrs: &EnumAttrs,
+) -> Option<Vec<Variant<'a>>> {
+    let data = match &node.data {
+        Data::Enum(data) => data,
+        Data::Struct(data) => {
+            cx.error_spanned_by(
+                data.struct_token,
+                "`#[derive(UserComValue)]` works on fieldless enums (one variant per choice), \
+                 not on structs",
+            );
+            return None;
+        }
+        Data::Union(data) => {
+            cx.error_spanned_by(
+                data.union_token,
+                "`#[derive(UserComValue)]` works on fieldless enums, not on unions",
+            );
+            return None;
+        }
+    };
+    if data.variants.is_empty() {
+        cx.error_spanned_by(
+            &node.ident,
+            "this enum has no variants, so it has no value to send: add one per choice",
+        );
+        return None;
+    }
+    let style = attrs.rename_all.as_ref().map(LitStr::value);
+    let mut out: Vec<Variant> = Vec::new();
+    for variant in &data.variants {
+        if !matches!(variant.fields, Fields::Unit) {
+            cx.error_spanned_by(
+                &variant.fields,
+                format!(
+                    "`{}` carries data, but a `UserComValue` is one of fixed choices: remove \
+                     the fields (each variant is sent as its name)",
+                    variant.ident
+                ),
+            );
+        }
+        let mut rename = None;
+        for attr in variant
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("usercom"))
+        {
+            let result = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    let value: LitStr = meta.value()?.parse()?;
+                    if value.value().is_empty() {
+                        cx.error_spanned_by(&value, "a wire name cannot be empty");
+                    }
+                    if rename.replace(value).is_some() {
+                        cx.error_spanned_by(&meta.path, "`rename` is given twice; give it once");
+                    }
+                } else {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        "a variant accepts only `rename = \"wire name\"`",
+                    );
+                    if meta.input.peek(Token![=]) {
+                        meta.value()?.parse::<proc_macro2::TokenTree>()?;
+                    }
+                }
+                Ok(())
+            });
+            if let Err(error) = result {
+                cx.syn_error(error);
+            }
+        }
+        let wire = match (&rename, &style) {
+            (Some(rename), _) => rename.value(),
+            (None, Some(style)) => apply_case(style, &variant.ident.to_string()),
+            (None, None) => variant.ident.to_string(),
+        };
+        let current = Variant {
+            ident: &variant.ident,
+            wire,
+            rename,
+        };
+        if let Some(first) = out.iter().find(|v| v.wire == current.wire) {
+            cx.error_spanned_by(
+                current.token(),
+                format!(
+                    "the wire name \"{}\" is already used by `{}`; each choice is sent by a \
+                     distinct name: rename one of them",
+                    current.wire, first.ident
+                ),
+            );
+        }
+        out.push(current);
+    }
+    Some(out)
+}
+
+/// With `attribute = "name"`: the attribute must be in the schema, `fixed`, and (when the
+/// schema lists its choices) have every wire name among them; each error on its token.
+fn check_against_schema(
+    cx: &mut Ctxt,
+    attrs: &EnumAttrs,
+    node: &DeriveInput,
+    variants: &[Variant],
+) {
+    let Some(attribute) = &attrs.attribute else {
+        return;
+    };
+    let loaded = match schema::find(attrs.schema.as_ref().map(LitStr::value).as_deref()) {
+        Ok(Some((loaded, _))) => loaded,
+        Ok(None) => {
+            cx.error_spanned_by(
+                attribute,
+                format!(
+                    "`attribute = ...` checks the choices against the app's schema, but there \
+                     is none: write `{}` next to Cargo.toml with `usercom schema pull`, or \
+                     name it with `schema = \"path\"`",
+                    usercom_schema::DEFAULT_FILE_NAME
+                ),
+            );
+            return;
+        }
+        Err(message) => {
+            match &attrs.schema {
+                Some(path) => cx.error_spanned_by(path, message),
+                None => cx.error_spanned_by(&node.ident, message),
+            }
+            return;
+        }
+    };
+    let name = attribute.value();
+    let Some(definition) = loaded.schema.get(&name) else {
+        let hint = did_you_mean(
+            &name,
+            loaded.schema.attributes().map(|a| a.name_std.as_str()),
+        )
+        .map(|best| format!("; did you mean `{best}`?"))
+        .unwrap_or_default();
+        cx.error_spanned_by(
+            attribute,
+            format!(
+                "the app has no custom attribute `{name}` (per the schema `{}`){hint}",
+                loaded.shown
+            ),
+        );
+        return;
+    };
+    if definition.value_type != usercom_schema::ValueType::Fixed {
+        cx.error_spanned_by(
+            attribute,
+            format!(
+                "`{name}` is a {} attribute in the schema, not `fixed`: an enum's variants are \
+                 choices of a fixed attribute",
+                definition.value_type
+            ),
+        );
+        return;
+    }
+    let Some(choices) = &definition.choices else {
+        return;
+    };
+    for variant in variants {
+        if !choices.contains(&variant.wire) {
+            cx.error_spanned_by(
+                variant.token(),
+                format!(
+                    "\"{}\" is not a choice of the fixed attribute `{name}`; the schema lists {}\n\
+                     rename the variant (`#[usercom(rename = \"...\")]`), or add the choice in \
+                     User.com and to the schema's `choices`",
+                    variant.wire,
+                    choices
+                        .iter()
+                        .map(|c| format!("\"{c}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+    }
+}
+
+fn expand(
+    node: &DeriveInput,
+    krate: &TokenStream,
+    variants: &[Variant],
+    track: TokenStream,
+) -> TokenStream {
+    let ident = &node.ident;
+    let (impl_generics, ty_generics, where_clause) = node.generics.split_for_impl();
+    let extra = |param: &str| {
+        let mut generics = node.generics.clone();
+        let param = Ident::new(param, Span::mixed_site());
+        generics.params.insert(0, syn::parse_quote!(#param));
+        (generics, param)
+    };
+    let (custom_generics, a) = extra("__A");
+    let (custom_impl_generics, _, _) = custom_generics.split_for_impl();
+    let (schema_generics, n) = extra("__N");
+    let (schema_impl_generics, _, _) = schema_generics.split_for_impl();
+    let names = variants.iter().map(|v| &v.wire);
+    let arms = variants.iter().map(|v| {
+        let variant = v.ident;
+        let wire = &v.wire;
+        quote!(Self::#variant => #wire,)
+    });
+    quote! {
+        const _: () = {
+            #track
+            #[automatically_derived]
+            impl #impl_generics #krate::UserComValue for #ident #ty_generics #where_clause {
+                const WIRE_NAMES: &'static [&'static str] = &[#(#names),*];
+                fn wire_name(&self) -> &'static str {
+                    match self { #(#arms)* }
+                }
+            }
+            #[automatically_derived]
+            impl #custom_impl_generics #krate::convert::CustomValue<#a> for #ident #ty_generics #where_clause {
+                fn to_attribute_value(
+                    &self,
+                ) -> #krate::__private::Option<
+                    #krate::__private::Result<#krate::AttributeValue<'_>, #krate::convert::OutOfRange>,
+                > {
+                    #krate::__private::Option::Some(#krate::__private::Result::Ok(
+                        #krate::AttributeValue::Text(#krate::__private::Cow::Borrowed(
+                            <Self as #krate::UserComValue>::wire_name(self),
+                        )),
+                    ))
+                }
+            }
+            #[automatically_derived]
+            impl #schema_impl_generics #krate::convert::FitsFixed<#n> for #ident #ty_generics #where_clause {
+                const CHOICES: #krate::__private::Option<&'static [&'static str]> =
+                    #krate::__private::Option::Some(<Self as #krate::UserComValue>::WIRE_NAMES);
+            }
+        };
+    }
+}
+
+/// `variant` (PascalCase, as Rust writes variants) in the case `style`, as serde does it.
+fn apply_case(style: &str, variant: &str) -> String {
+    let snake = || {
+        let mut out = String::new();
+        for (i, c) in variant.char_indices() {
+            if c.is_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        }
+        out
+    };
+    match style {
+        "lowercase" => variant.to_lowercase(),
+        "UPPERCASE" => variant.to_uppercase(),
+        "camelCase" => {
+            let mut chars = variant.chars();
+            chars
+                .next()
+                .map(|first| first.to_lowercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+        "snake_case" => snake(),
+        "SCREAMING_SNAKE_CASE" => snake().to_uppercase(),
+        "kebab-case" => snake().replace('_', "-"),
+        "SCREAMING-KEBAB-CASE" => snake().to_uppercase().replace('_', "-"),
+        _ => variant.to_owned(), // PascalCase, and unknown styles (reported apart)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apply_case;
+
+    #[test]
+    fn case_styles_follow_serde() {
+        let cases = [
+            ("lowercase", "freetrial"),
+            ("UPPERCASE", "FREETRIAL"),
+            ("PascalCase", "FreeTrial"),
+            ("camelCase", "freeTrial"),
+            ("snake_case", "free_trial"),
+            ("SCREAMING_SNAKE_CASE", "FREE_TRIAL"),
+            ("kebab-case", "free-trial"),
+            ("SCREAMING-KEBAB-CASE", "FREE-TRIAL"),
+        ];
+        for (style, expected) in cases {
+            assert_eq!(apply_case(style, "FreeTrial"), expected, "{style}");
+        }
+    }
+}
