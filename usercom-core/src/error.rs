@@ -143,6 +143,21 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// A user's value could not be read into a field of your type
+    /// ([`FromUserComUser`](crate::FromUserComUser)): the value has another JSON type, does
+    /// not fit the field's type, or is missing for a field that is not an `Option`.
+    #[error(
+        "cannot read the User.com attribute `{attribute}` into the field `{field}`: {problem}"
+    )]
+    Read {
+        /// The attribute (standard or custom `name_std`).
+        attribute: String,
+        /// The field of your type.
+        field: &'static str,
+        /// What is wrong, e.g. "expected an integer, found a JSON string".
+        problem: String,
+    },
+
     /// The server answered success, but the body is not the documented JSON, or could not
     /// be read whole. The request itself succeeded (a user was created).
     #[error("User.com answered {status} (success) with a body that does not decode: at `{path}`: {message}")]
@@ -172,7 +187,7 @@ impl Error {
             Error::Transport { source } | Error::Timeout { source } | Error::Tls { source, .. } => {
                 source.status().map(|s| s.as_u16())
             }
-            Error::Config { .. } | Error::InvalidInput { .. } => None,
+            Error::Config { .. } | Error::InvalidInput { .. } | Error::Read { .. } => None,
         }
     }
 
