@@ -3,7 +3,9 @@
 //!
 //! It follows the documented API: token authentication, trailing slashes, validation of every
 //! standard attribute's wire type and limits (400 with per-field messages), created users
-//! stored and answered in the shape of the documented sample, custom attributes (checked
+//! stored and answered in the shape of the documented sample (and found again: `GET
+//! users/<id>/`, `GET users/search/?email=`, `GET users-by-id/<user_id>/`, a user none
+//! matches being `404 {"detail": "Not found."}`), custom attributes (checked
 //! against the app's attribute definitions, also listed at `GET attributes/`, once a test
 //! gives them: [`MockServer::set_attribute_definitions`]), API versions 1 and 2, DRF-style
 //! errors (`404 {"detail": "Not found."}` for an unknown path, `405` with
@@ -932,6 +934,29 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body:
             Some(user) => Answer::json(StatusCode::OK, &user),
             None => Answer::not_found(),
         },
+        Endpoint::Search => match route::query_value(uri.query(), "email") {
+            None => Answer::field_errors(FieldErrors::from([(
+                "email".to_owned(),
+                vec!["This field is required.".to_owned()],
+            )])),
+            Some(email) => match store
+                .find("email", &email)
+                .and_then(|id| store.response(id))
+            {
+                Some(user) => Answer::json(StatusCode::OK, &user),
+                None => Answer::not_found(),
+            },
+        },
+        Endpoint::UserByUserId(segment) => {
+            let user_id = route::percent_decode(segment, false);
+            match store
+                .find("user_id", &user_id)
+                .and_then(|id| store.response(id))
+            {
+                Some(user) => Answer::json(StatusCode::OK, &user),
+                None => Answer::not_found(),
+            }
+        }
         Endpoint::Attributes => match store.attributes_page(uri.query(), &shared.base_url) {
             Some(page) => Answer::json(StatusCode::OK, &page),
             None => Answer::detail(StatusCode::NOT_FOUND, "Invalid cursor"),

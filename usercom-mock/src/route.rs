@@ -5,7 +5,7 @@ pub(crate) const API_PREFIX: &str = "/api/public/";
 
 /// An endpoint of the API: a known path, whatever the method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Endpoint {
+pub(crate) enum Endpoint<'a> {
     /// `users/`
     Users,
     /// `users/update_or_create/`
@@ -16,21 +16,29 @@ pub(crate) enum Endpoint {
     SetMultipleAttributes(u64),
     /// `attributes/`
     Attributes,
+    /// `users/search/` (the query says what to look for)
+    Search,
+    /// `users-by-id/<user_id>/`, with the segment as received (still percent-encoded)
+    UserByUserId(&'a str),
 }
 
-impl Endpoint {
+impl<'a> Endpoint<'a> {
     /// The endpoint of `path` (from `/api/public/`, with its trailing slash), if it is one.
-    pub(crate) fn of(path: &str) -> Option<Endpoint> {
+    pub(crate) fn of(path: &'a str) -> Option<Endpoint<'a>> {
         let rest = path.strip_prefix(API_PREFIX)?.strip_suffix('/')?;
         let segments: Vec<&str> = rest.split('/').collect();
         match segments.as_slice() {
             ["users"] => Some(Endpoint::Users),
             ["users", "update_or_create"] => Some(Endpoint::UpdateOrCreate),
+            ["users", "search"] => Some(Endpoint::Search),
             ["users", id] => user_id(id).map(Endpoint::User),
             ["users", id, "set_multiple_attributes"] => {
                 user_id(id).map(Endpoint::SetMultipleAttributes)
             }
             ["attributes"] => Some(Endpoint::Attributes),
+            ["users-by-id", user_id] if !user_id.is_empty() => {
+                Some(Endpoint::UserByUserId(user_id))
+            }
             _ => None,
         }
     }
@@ -41,7 +49,10 @@ impl Endpoint {
             Endpoint::Users | Endpoint::UpdateOrCreate | Endpoint::SetMultipleAttributes(_) => {
                 "POST"
             }
-            Endpoint::User(_) | Endpoint::Attributes => "GET",
+            Endpoint::User(_)
+            | Endpoint::Attributes
+            | Endpoint::Search
+            | Endpoint::UserByUserId(_) => "GET",
         }
     }
 
@@ -56,6 +67,8 @@ impl Endpoint {
             Endpoint::User(_) => Route::GetUser,
             Endpoint::SetMultipleAttributes(_) => Route::SetMultipleAttributes,
             Endpoint::Attributes => Route::ListAttributes,
+            Endpoint::Search => Route::FindUserByEmail,
+            Endpoint::UserByUserId(_) => Route::FindUserByUserId,
         })
     }
 }
@@ -66,6 +79,41 @@ fn user_id(segment: &str) -> Option<u64> {
         return None;
     }
     segment.parse().ok()
+}
+
+/// `text` percent-decoded, as Django decodes paths and queries: `%XX` becomes that byte, a
+/// `%` not followed by two hex digits stays as it is, bytes that are not UTF-8 become U+FFFD;
+/// with `plus_is_space` (a query), `+` is a space.
+pub(crate) fn percent_decode(text: &str, plus_is_space: bool) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|b| char::from(*b).to_digit(16));
+        match bytes[i] {
+            b'%' => match (hex(i + 1), hex(i + 2)) {
+                (Some(high), Some(low)) => {
+                    out.push((high * 16 + low) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' if plus_is_space => out.push(b' '),
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The value of the query parameter `name`, decoded; the last one when it is given more than
+/// once (as Django's `QueryDict.get`). A parameter without `=` has the empty value.
+pub(crate) fn query_value(query: Option<&str>, name: &str) -> Option<String> {
+    query?.split('&').rev().find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (percent_decode(key, true) == name).then(|| percent_decode(value, true))
+    })
 }
 
 /// Which requests a fault is aimed at: see [`MockServer::fault_on`].
@@ -105,6 +153,16 @@ pub enum Route {
     SetMultipleAttributes,
     /// `GET attributes/`: a page of the custom attribute definitions (whatever the query).
     ListAttributes,
+    /// `GET users/search/?email=<email>`: the first user, in creation order, whose email is
+    /// exactly the (form-decoded) `email` parameter (which user the API answers when several
+    /// share an email is not documented). None: `404 {"detail": "Not found."}`; no `email`
+    /// parameter: `400 {"email": ["This field is required."]}`. Other parameters (`many`,
+    /// `key`) are ignored; every query is on this route.
+    FindUserByEmail,
+    /// `GET users-by-id/<user_id>/`: the first user, in creation order, whose `user_id` (v1)
+    /// / `custom_id` (v2) is exactly the percent-decoded segment (`a%2Fb` is `a/b`). None:
+    /// `404 {"detail": "Not found."}`.
+    FindUserByUserId,
 }
 
 impl Route {
@@ -161,10 +219,50 @@ mod tests {
             ("POST", "/api/public/attributes/", None),
             ("GET", "/api/public/attributes", None),
             ("POST", "", None),
+            (
+                "GET",
+                "/api/public/users/search/",
+                Some(Route::FindUserByEmail),
+            ),
+            ("POST", "/api/public/users/search/", None),
+            ("GET", "/api/public/users/search", None),
+            (
+                "GET",
+                "/api/public/users-by-id/u-1/",
+                Some(Route::FindUserByUserId),
+            ),
+            (
+                "GET",
+                "/api/public/users-by-id/a%2Fb%20c/",
+                Some(Route::FindUserByUserId),
+            ),
+            ("GET", "/api/public/users-by-id//", None),
+            ("GET", "/api/public/users-by-id/", None),
+            ("GET", "/api/public/users-by-id/a/b/", None),
+            ("POST", "/api/public/users-by-id/u-1/", None),
         ];
         for (method, path, route) in cases {
             assert_eq!(Route::of(method, path), route, "{method} {path}");
             assert!(Route::Any.matches(method, path), "{method} {path}");
         }
+    }
+
+    #[test]
+    fn paths_and_queries_are_decoded_as_django_decodes_them() {
+        assert_eq!(percent_decode("a%2Fb%20c+d", false), "a/b c+d");
+        assert_eq!(percent_decode("a%2Fb%20c+d", true), "a/b c d");
+        assert_eq!(percent_decode("%zz%4", false), "%zz%4");
+        assert_eq!(percent_decode("%C3%A9%FF", false), "\u{e9}\u{fffd}");
+        assert_eq!(percent_decode("%", true), "%");
+        let query = Some("many=true&email=a%2Bb%26c%40x.org&email=last%40x.org&flag");
+        assert_eq!(query_value(query, "email").as_deref(), Some("last@x.org"));
+        assert_eq!(query_value(query, "many").as_deref(), Some("true"));
+        assert_eq!(query_value(query, "flag").as_deref(), Some(""));
+        assert_eq!(query_value(query, "key"), None);
+        assert_eq!(query_value(None, "email"), None);
+        assert_eq!(
+            query_value(Some("email=a%2Bb%26c%40x.org"), "email").as_deref(),
+            Some("a+b&c@x.org")
+        );
     }
 }

@@ -245,6 +245,15 @@ impl Store {
         Some(user.to_response(&ids))
     }
 
+    /// The id of the first user, in creation order, whose standard attribute `name` (a v1
+    /// name) is exactly the string `value`.
+    pub(crate) fn find(&self, name: &str, value: &str) -> Option<u64> {
+        self.users
+            .values()
+            .find(|user| user.attributes.get(name).and_then(Value::as_str) == Some(value))
+            .map(|user| user.id)
+    }
+
     /// `POST users/`: validates and stores a new user.
     pub(crate) fn create(&mut self, body: &Value, version: Version) -> Result<u64, FieldErrors> {
         let attributes = validate(body, version)?;
