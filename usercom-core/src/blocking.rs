@@ -39,7 +39,7 @@ use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
 
-use crate::{ApiVersion, Error, IntoUserComUser, MapsUserId, Upserted, User};
+use crate::{ApiVersion, Error, FromUserComUser, IntoUserComUser, MapsUserId, Upserted, User};
 
 /// A blocking User.com client: the async [`crate::Client`]'s operations as plain calls.
 ///
@@ -181,6 +181,46 @@ impl Client {
         T: IntoUserComUser + ?Sized,
     {
         self.wait(self.inner.set_custom_attributes(user_id, attributes))
+    }
+
+    /// The user whose User.com id is `id`; see [`crate::Client::get_user`].
+    pub fn get_user(&self, id: u64) -> Result<User, Error> {
+        self.wait(self.inner.get_user(id))
+    }
+
+    /// The user whose email is `email`, `None` when there is none; see
+    /// [`crate::Client::find_user_by_email`].
+    pub fn find_user_by_email(&self, email: &str) -> Result<Option<User>, Error> {
+        self.wait(self.inner.find_user_by_email(email))
+    }
+
+    /// The user whose `user_id` is `user_id`, `None` when there is none; see
+    /// [`crate::Client::find_user_by_user_id`].
+    pub fn find_user_by_user_id(&self, user_id: &str) -> Result<Option<User>, Error> {
+        self.wait(self.inner.find_user_by_user_id(user_id))
+    }
+
+    /// [`Client::get_user`] read into your own type; see [`crate::Client::get_user_as`].
+    pub fn get_user_as<T: FromUserComUser>(&self, id: u64) -> Result<T, Error> {
+        self.wait(self.inner.get_user_as(id))
+    }
+
+    /// [`Client::find_user_by_email`] read into your own type; see
+    /// [`crate::Client::find_user_by_email_as`].
+    pub fn find_user_by_email_as<T: FromUserComUser>(
+        &self,
+        email: &str,
+    ) -> Result<Option<T>, Error> {
+        self.wait(self.inner.find_user_by_email_as(email))
+    }
+
+    /// [`Client::find_user_by_user_id`] read into your own type; see
+    /// [`crate::Client::find_user_by_user_id_as`].
+    pub fn find_user_by_user_id_as<T: FromUserComUser>(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<T>, Error> {
+        self.wait(self.inner.find_user_by_user_id_as(user_id))
     }
 
     /// Every custom attribute definition of the app, all pages; see

@@ -151,7 +151,7 @@ impl Client {
             )
             .await?;
         let created = answer.created;
-        let user = match self.get_user_by_id(answer.id).await {
+        let user = match self.get_user(answer.id).await {
             Ok(user) => user,
             Err(source) => {
                 // The user exists; its attributes can still be set by id.
@@ -217,13 +217,8 @@ impl Client {
         }
         match self.send_custom_attributes(user_id, &payload).await? {
             Some(user) => Ok(user),
-            None => self.get_user_by_id(user_id).await,
+            None => self.get_user(user_id).await,
         }
-    }
-
-    /// `GET users/<id>/`.
-    async fn get_user_by_id(&self, id: u64) -> Result<User, Error> {
-        self.get_json(&format!("users/{id}/")).await
     }
 
     /// Sends the custom attributes of `payload` to the user `id`. Any 2xx is a success: the
@@ -267,16 +262,15 @@ impl Client {
         }
         match self.send_custom_attributes(user.id, payload).await {
             Ok(Some(user)) => Ok(user),
-            Ok(None) => {
-                self.get_user_by_id(user.id)
-                    .await
-                    .map_err(|source| Error::ReadBackFailed {
-                        id: user.id,
-                        created,
-                        custom_attributes_set: true,
-                        source: Box::new(source),
-                    })
-            }
+            Ok(None) => self
+                .get_user(user.id)
+                .await
+                .map_err(|source| Error::ReadBackFailed {
+                    id: user.id,
+                    created,
+                    custom_attributes_set: true,
+                    source: Box::new(source),
+                }),
             Err(source) => Err(Error::AttributesNotSet {
                 user: Box::new(user),
                 created,

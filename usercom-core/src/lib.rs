@@ -26,6 +26,7 @@ mod client;
 pub mod convert;
 mod enums;
 mod error;
+mod lookup;
 mod payload;
 pub mod read;
 mod retry;

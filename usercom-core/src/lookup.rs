@@ -1,0 +1,241 @@
+//! Look-ups that return users: by User.com id (`GET users/<id>/`), by email (`GET
+//! users/search/?email=`) and by the application's own `user_id` (`GET
+//! users-by-id/<user_id>/`), each also as the caller's own type ([`FromUserComUser`]).
+//!
+//! Reads are idempotent: each is one GET under the client's whole retry policy.
+
+use url::form_urlencoded;
+
+use crate::{validate, Client, Error, FromUserComUser, User};
+
+impl Client {
+    /// The user whose User.com id is `id`: `GET users/<id>/`.
+    ///
+    /// No user with that id is an [`Error::Api`] with status `404` (an id comes from
+    /// User.com, so its absence is an error, unlike a search that finds nobody).
+    ///
+    /// ```no_run
+    /// # async fn run(client: usercom_core::Client) -> Result<(), usercom_core::Error> {
+    /// let user = client.get_user(19678376).await?;
+    /// println!("{}: {}", user.id, user.email.as_deref().unwrap_or("no email"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_user(&self, id: u64) -> Result<User, Error> {
+        self.get_json(&format!("users/{id}/")).await
+    }
+
+    /// The user whose email is `email`: `GET users/search/?email=<email>`, the address
+    /// percent-encoded (a `+` or `&` in it is sent intact). `Ok(None)` when User.com finds
+    /// nobody (it answers `404`).
+    ///
+    /// `email` is checked first by the same rule as an email sent in a create (exactly one
+    /// `@` with text on both sides, no white space, no control characters); a bad one is an
+    /// [`Error::InvalidInput`], and nothing is sent. Which user User.com answers when several
+    /// share an email is not documented.
+    ///
+    /// ```no_run
+    /// # async fn run(client: usercom_core::Client) -> Result<(), usercom_core::Error> {
+    /// match client.find_user_by_email("ada+news@example.org").await? {
+    ///     Some(user) => println!("found {}", user.id),
+    ///     None => println!("no such user"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// A bad address is refused before anything is sent:
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), usercom_core::Error> {
+    /// use usercom_core::{Client, Error};
+    /// let client = Client::new("my-app", &"k".repeat(64))?;
+    /// let error = client.find_user_by_email("ada at example.org").await.unwrap_err();
+    /// assert!(matches!(error, Error::InvalidInput { .. }));
+    /// # Ok(()) }
+    /// ```
+    pub async fn find_user_by_email(&self, email: &str) -> Result<Option<User>, Error> {
+        validate::email("email", email)?;
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("email", email)
+            .finish();
+        found(self.get_json(&format!("users/search/?{query}")).await)
+    }
+
+    /// The user whose `user_id` (API v1; `custom_id` in v2), the application's own
+    /// identifier, is `user_id`: `GET users-by-id/<user_id>/`, the id percent-encoded as one
+    /// path segment (a `/`, space or `%` in it is sent intact). `Ok(None)` when User.com
+    /// finds nobody (it answers `404`).
+    ///
+    /// A `user_id` that is empty or only white space identifies nobody, and `.` and `..`
+    /// cannot be sent as a path segment (URLs resolve them as "this" and "parent"
+    /// directory): each is an [`Error::InvalidInput`], and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: usercom_core::Client) -> Result<(), usercom_core::Error> {
+    /// if let Some(user) = client.find_user_by_user_id("customer-42").await? {
+    ///     println!("customer-42 is User.com user {}", user.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn find_user_by_user_id(&self, user_id: &str) -> Result<Option<User>, Error> {
+        let segment = path_segment("user_id", user_id)?;
+        found(self.get_json(&format!("users-by-id/{segment}/")).await)
+    }
+
+    /// [`Client::get_user`], read into your own type `T` with
+    /// [`FromUserComUser::from_user`].
+    ///
+    /// A user that cannot be read into `T` (a value of another type, a missing value for a
+    /// field that is not an `Option`) is an [`Error::Read`]; to keep the user in that case,
+    /// call [`Client::get_user`] and then `T::from_user`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: usercom_core::Client) -> Result<(), usercom_core::Error> {
+    /// use usercom_core::{Error, FromUserComUser, User};
+    /// struct Customer { email: Option<String>, city: Option<String> }
+    /// impl FromUserComUser for Customer {
+    ///     fn from_user(user: &User) -> Result<Self, Error> {
+    ///         Ok(Customer { email: user.email.clone(), city: user.city.clone() })
+    ///     }
+    ///     fn update_from_user(&mut self, user: &User) -> Result<(), Error> {
+    ///         *self = Customer::from_user(user)?;
+    ///         Ok(())
+    ///     }
+    /// }
+    /// let customer = client.get_user_as::<Customer>(19678376).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_user_as<T: FromUserComUser>(&self, id: u64) -> Result<T, Error> {
+        T::from_user(&self.get_user(id).await?)
+    }
+
+    /// [`Client::find_user_by_email`], read into your own type `T` with
+    /// [`FromUserComUser::from_user`]; see [`Client::get_user_as`] for the errors reading
+    /// adds.
+    ///
+    /// ```no_run
+    /// # async fn run<Customer: usercom_core::FromUserComUser>(
+    /// #     client: usercom_core::Client,
+    /// # ) -> Result<(), usercom_core::Error> {
+    /// let customer: Option<Customer> = client.find_user_by_email_as("ada@example.org").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn find_user_by_email_as<T: FromUserComUser>(
+        &self,
+        email: &str,
+    ) -> Result<Option<T>, Error> {
+        read_into(self.find_user_by_email(email).await?)
+    }
+
+    /// [`Client::find_user_by_user_id`], read into your own type `T` with
+    /// [`FromUserComUser::from_user`]; see [`Client::get_user_as`] for the errors reading
+    /// adds.
+    ///
+    /// ```no_run
+    /// # async fn run<Customer: usercom_core::FromUserComUser>(
+    /// #     client: usercom_core::Client,
+    /// # ) -> Result<(), usercom_core::Error> {
+    /// let customer: Option<Customer> = client.find_user_by_user_id_as("customer-42").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn find_user_by_user_id_as<T: FromUserComUser>(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<T>, Error> {
+        read_into(self.find_user_by_user_id(user_id).await?)
+    }
+}
+
+/// A search's answer: a `404` is nobody found, every other error stays an error.
+fn found(answer: Result<User, Error>) -> Result<Option<User>, Error> {
+    match answer {
+        Ok(user) => Ok(Some(user)),
+        Err(Error::Api { status: 404, .. }) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// The user found, if any, read into `T`.
+fn read_into<T: FromUserComUser>(user: Option<User>) -> Result<Option<T>, Error> {
+    user.as_ref().map(T::from_user).transpose()
+}
+
+/// `value` as one path segment: checked like an id (never blank), `.` and `..` refused (a
+/// URL resolves them instead of sending them), every byte but the unreserved characters of
+/// RFC 3986 (`A-Z a-z 0-9 - . _ ~`) percent-encoded.
+fn path_segment(name: &'static str, value: &str) -> Result<String, Error> {
+    validate::id(name, value)?;
+    if value == "." || value == ".." {
+        return Err(Error::invalid_value_of(
+            name,
+            "`.` and `..` cannot be sent as a path segment (a URL resolves them as this and the \
+             parent directory), so no user can be looked up by it",
+            value,
+        ));
+    }
+    let mut segment = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            segment.push(char::from(byte));
+        } else {
+            segment.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Ok(segment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_id_is_one_segment_with_every_reserved_byte_encoded() {
+        let segment = |value| path_segment("user_id", value);
+        assert_eq!(segment("customer-42").unwrap(), "customer-42");
+        assert_eq!(segment("a/b c").unwrap(), "a%2Fb%20c");
+        assert_eq!(
+            segment("?#%+&;=@:~._").unwrap(),
+            "%3F%23%25%2B%26%3B%3D%40%3A~._"
+        );
+        assert_eq!(segment("é\n").unwrap(), "%C3%A9%0A");
+        assert_eq!(segment("...").unwrap(), "...");
+        for refused in ["", " ", "\t\n", ".", ".."] {
+            let error = segment(refused).unwrap_err();
+            assert!(
+                matches!(&error, Error::InvalidInput { attribute, .. } if attribute == "user_id"),
+                "{refused:?}: {error:?}"
+            );
+            assert_eq!(error.invalid_value(), Some(refused));
+        }
+    }
+
+    #[test]
+    fn the_encoded_segment_joins_to_the_base_url_as_one_segment() {
+        let base = url::Url::parse("https://my-app.user.com/api/public/").unwrap();
+        for value in ["a/b c", "../x", "%2e%2e", "x?y#z", "..%2F", "a\\b"] {
+            let path = format!("users-by-id/{}/", path_segment("user_id", value).unwrap());
+            let url = base.join(&path).unwrap();
+            let segments: Vec<&str> = url.path_segments().unwrap().collect();
+            assert_eq!(
+                segments,
+                [
+                    "api",
+                    "public",
+                    "users-by-id",
+                    &*path_segment("user_id", value).unwrap(),
+                    ""
+                ],
+                "{value:?}"
+            );
+            assert_eq!((url.query(), url.fragment()), (None, None), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn emails_are_form_encoded_intact() {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("email", "a+b&c=d@example.org")
+            .finish();
+        assert_eq!(query, "email=a%2Bb%26c%3Dd%40example.org");
+    }
+}
