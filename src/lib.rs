@@ -79,6 +79,48 @@
 //! (see [`convert::SchemaValue`]). `#[usercom(schema = "path")]` on the struct or the
 //! `USERCOM_SCHEMA` environment variable name another file.
 //!
+//! # Reading users back
+//!
+//! `#[derive(FromUserComUser)]` reads a [`User`] into the same struct, with the same
+//! attributes: `Customer::from_user(&user)?` builds a new value, and
+//! `customer.update_from_user(&user)?` writes only the mapped fields of an existing one.
+//! What the user object does not carry (`first_name`, `last_name`, `assigned_to`,
+//! `company_id`, `user_id`) is a compile error unless the field is `write_only`; unmapped
+//! fields need `#[usercom(default)]` or `default = path`; a `with` conversion needs its
+//! inverse, `from = path`. A value that does not fit the field at run time is
+//! [`Error::Read`], naming the attribute, the field and the JSON type found.
+//!
+//! ```
+//! use usercom::{FromUserComUser, IntoUserComUser, User};
+//!
+//! #[derive(IntoUserComUser, FromUserComUser, Debug, PartialEq)]
+//! struct Customer {
+//!     #[usercom(email)]
+//!     email: String,
+//!     #[usercom(first_name, write_only)]
+//!     first_name: String,
+//!     #[usercom(attribute = "seats")]
+//!     seats: Option<u32>,
+//!     #[usercom(default)]
+//!     password_hash: String,
+//! }
+//!
+//! let user: User = serde_json::from_str(r#"{"id": 1, "key": "k", "email": "ada@example.org",
+//!     "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
+//!     "attributes": [{"id": 9, "name": "Seats", "name_std": "seats", "value": 3}]}"#)?;
+//! let mut customer = Customer {
+//!     email: "old@example.org".into(),
+//!     first_name: "Ada".into(),
+//!     seats: None,
+//!     password_hash: "kept".into(),
+//! };
+//! customer.update_from_user(&user)?;
+//! assert_eq!(customer.email, "ada@example.org");
+//! assert_eq!(customer.seats, Some(3));
+//! assert_eq!(customer.password_hash, "kept");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Choice attributes as enums
 //!
 //! `#[derive(UserComValue)]` on a fieldless enum sends each variant as its wire name: the
@@ -122,6 +164,11 @@ pub use usercom_core::*;
 /// `#[derive(IntoUserComUser)]`; see the [crate documentation](crate#the-derive).
 #[cfg(feature = "derive")]
 pub use usercom_derive::IntoUserComUser;
+
+/// `#[derive(FromUserComUser)]`: read a User.com user back into your struct, with the same
+/// `#[usercom(...)]` attributes; see the [crate documentation](crate#reading-users-back).
+#[cfg(feature = "derive")]
+pub use usercom_derive::FromUserComUser;
 
 /// `#[derive(UserComValue)]`: a fieldless enum as the value of a `fixed` custom attribute;
 /// see the [crate documentation](crate#choice-attributes-as-enums).

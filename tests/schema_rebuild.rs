@@ -68,7 +68,11 @@ fn editing_the_schema_re_runs_the_derive() {
     assert!(ok, "the schema has `plan` as a string:\n{out}");
 
     // The attribute is renamed in the app: the same sources no longer compile.
-    std::fs::write(dir.join("usercom.schema.json"), schema("plan_name", "string")).unwrap();
+    std::fs::write(
+        dir.join("usercom.schema.json"),
+        schema("plan_name", "string"),
+    )
+    .unwrap();
     let (ok, out) = check(&dir, &build_dir);
     assert!(!ok, "`plan` is gone from the schema, the build must fail");
     assert!(
@@ -82,7 +86,7 @@ fn editing_the_schema_re_runs_the_derive() {
     let (ok, out) = check(&dir, &build_dir);
     assert!(!ok, "`plan` is an integer now, the build must fail");
     assert!(
-        out.contains("`String` cannot be sent as the User.com custom attribute `plan`, whose value type in the schema is `integer`"),
+        out.contains("`String` does not fit the User.com custom attribute `plan`, whose value type in the schema is `integer`"),
         "{out}"
     );
 

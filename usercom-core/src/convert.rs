@@ -393,7 +393,7 @@ fits_trait! {
     /// [`FitsString`], [`FitsDate`], [`FitsDateTime`], [`FitsJson`], [`FitsFixed`]).
     /// Implement one for a type of yours to make it accepted there.
     #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `boolean`",
+        message = "`{Self}` does not fit the User.com custom attribute `{N}`, whose value type in the schema is `boolean`",
         label = "not `bool`",
         note = "a `boolean` attribute takes `bool`, an `Option` of it, or a reference to it",
         note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
@@ -404,7 +404,7 @@ fits_trait! {
 fits_trait! {
     /// Types that fit an `integer` custom attribute of the schema: the integer types.
     #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `integer`",
+        message = "`{Self}` does not fit the User.com custom attribute `{N}`, whose value type in the schema is `integer`",
         label = "not an integer type",
         note = "an `integer` attribute takes `i8`..`i128`, `u8`..`u128`, `isize` or `usize`, an `Option` of one, or a reference to one",
         note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
@@ -416,7 +416,7 @@ fits_trait! {
     /// Types that fit a `float` custom attribute of the schema: `f32`, `f64` and the
     /// integer types.
     #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `float`",
+        message = "`{Self}` does not fit the User.com custom attribute `{N}`, whose value type in the schema is `float`",
         label = "not a number type",
         note = "a `float` attribute takes `f32`, `f64` or an integer type, an `Option` of one, or a reference to one",
         note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
@@ -427,7 +427,7 @@ fits_trait! {
 fits_trait! {
     /// Types that fit a `string` custom attribute of the schema: the text types.
     #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `string`",
+        message = "`{Self}` does not fit the User.com custom attribute `{N}`, whose value type in the schema is `string`",
         label = "not a string type",
         note = "a `string` attribute takes `String`, `&str`, `Box<str>`, `Cow<str>`, `Arc<str>` or `Rc<str>`, an `Option` of one, or a reference to one",
         note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
@@ -438,7 +438,7 @@ fits_trait! {
 fits_trait! {
     /// Types that fit a `date` custom attribute of the schema: `chrono::NaiveDate`.
     #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `date`",
+        message = "`{Self}` does not fit the User.com custom attribute `{N}`, whose value type in the schema is `date`",
         label = "not `chrono::NaiveDate`",
         note = "a `date` attribute takes `chrono::NaiveDate`, an `Option` of it, or a reference to it",
         note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
@@ -450,7 +450,7 @@ fits_trait! {
     /// Types that fit a `datetime` custom attribute of the schema: chrono's
     /// `NaiveDateTime` and `DateTime<Tz>`.
     #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `datetime`",
+        message = "`{Self}` does not fit the User.com custom attribute `{N}`, whose value type in the schema is `datetime`",
         label = "not a chrono date and time",
         note = "a `datetime` attribute takes `chrono::NaiveDateTime` or `chrono::DateTime<Tz>`, an `Option` of one, or a reference to one",
         note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
@@ -461,7 +461,7 @@ fits_trait! {
 fits_trait! {
     /// Types that fit a `json` custom attribute of the schema: `serde_json::Value`.
     #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `json`",
+        message = "`{Self}` does not fit the User.com custom attribute `{N}`, whose value type in the schema is `json`",
         label = "not `serde_json::Value`",
         note = "a `json` attribute takes `serde_json::Value`, an `Option` of it, or a reference to it",
         note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"
@@ -472,7 +472,7 @@ fits_trait! {
 /// Types that fit a `fixed` (choice list) custom attribute of the schema: the text types,
 /// and enums deriving [`UserComValue`].
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be sent as the User.com custom attribute `{N}`, whose value type in the schema is `fixed` (a choice list)",
+    message = "`{Self}` does not fit the User.com custom attribute `{N}`, whose value type in the schema is `fixed` (a choice list)",
     label = "not a string type or a `UserComValue` enum",
     note = "a `fixed` attribute takes the text types (`String`, `&str`, ...) or an enum with `#[derive(UserComValue)]`, an `Option` of one, or a reference to one",
     note = "convert the field with `#[usercom(attribute = \"...\", with = path::to::function)]`; if the attribute's type changed in User.com, run `usercom schema pull`"

@@ -16,7 +16,7 @@ use serde::ser::{SerializeMap, Serializer};
 pub use usercom_table::{MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS};
 
 macro_rules! create_user {
-    ($( $(#[doc = $doc:literal])* $field:ident : $v2:literal, $family:ident, $rule:ident; )+) => {
+    ($( $(#[doc = $doc:literal])* $field:ident : $v2:literal, $family:ident, $rule:ident, $read:ident $(($why:literal))?; )+) => {
         /// The payload of a create-user request: User.com's 21 standard attributes, each
         /// optional, plus custom attributes.
         ///

@@ -48,6 +48,33 @@ pub trait FromUserComUser: Sized {
     fn update_from_user(&mut self, user: &User) -> Result<(), Error>;
 }
 
+/// A flattened part that may be absent: read, it is always `Some`.
+impl<T: FromUserComUser> FromUserComUser for Option<T> {
+    fn from_user(user: &User) -> Result<Self, Error> {
+        T::from_user(user).map(Some)
+    }
+
+    fn update_from_user(&mut self, user: &User) -> Result<(), Error> {
+        match self {
+            Some(value) => value.update_from_user(user),
+            None => {
+                *self = Some(T::from_user(user)?);
+                Ok(())
+            }
+        }
+    }
+}
+
+impl<T: FromUserComUser> FromUserComUser for Box<T> {
+    fn from_user(user: &User) -> Result<Self, Error> {
+        T::from_user(user).map(Box::new)
+    }
+
+    fn update_from_user(&mut self, user: &User) -> Result<(), Error> {
+        (**self).update_from_user(user)
+    }
+}
+
 /// Why a value could not be read into a field, for [`Error::Read`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadProblem(pub String);
@@ -413,6 +440,32 @@ pub mod __private {
         value: Status,
     ) -> Result<T, Error> {
         T::read_status(Some(value)).map_err(|p| p.into_error(attribute, field))
+    }
+
+    pub use serde_json::Value;
+
+    /// For `#[derive(UserComValue)]`: the index among `names` (the enum's wire names) of the
+    /// string `value` holds.
+    pub fn wire_index(
+        value: Option<&Value>,
+        names: &[&str],
+        enum_name: &str,
+    ) -> Result<usize, ReadProblem> {
+        match present(value)? {
+            Value::String(text) => names.iter().position(|name| name == text).ok_or_else(|| {
+                ReadProblem(format!(
+                    "{text:?} is not one of the wire names of `{enum_name}` ({})",
+                    names.join(", ")
+                ))
+            }),
+            other => Err(ReadProblem::expected("a string", other)),
+        }
+    }
+
+    /// The value of custom attribute `attribute`, `None` when absent or `null`.
+    #[inline]
+    pub fn custom_value<'u>(user: &'u User, attribute: &str) -> Option<&'u Value> {
+        user.attribute(attribute).filter(|value| !value.is_null())
     }
 
     /// Reads the custom attribute `attribute` (absent or `null`: `None`).

@@ -27,7 +27,11 @@ impl<'a> Input<'a> {
     /// The view of `node`, or `None` (with the error in `cx`) when it is not a struct with
     /// named fields. Attribute errors are collected in `cx`; the view is still returned so
     /// that later checks can report theirs too.
-    pub(crate) fn from_syn(cx: &mut Ctxt, node: &'a DeriveInput) -> Option<Input<'a>> {
+    pub(crate) fn from_syn(
+        cx: &mut Ctxt,
+        node: &'a DeriveInput,
+        derive: &str,
+    ) -> Option<Input<'a>> {
         let attrs = attr::container_attrs(cx, &node.attrs);
         let named = match &node.data {
             Data::Struct(data) => match &data.fields {
@@ -35,16 +39,20 @@ impl<'a> Input<'a> {
                 Fields::Unnamed(_) => {
                     cx.error_spanned_by(
                         &node.ident,
-                        "`#[derive(IntoUserComUser)]` needs named fields to map; this is a tuple \
-                         struct: give its fields names",
+                        format!(
+                            "`#[derive({derive})]` needs named fields to map; this is a tuple \
+                             struct: give its fields names"
+                        ),
                     );
                     return None;
                 }
                 Fields::Unit => {
                     cx.error_spanned_by(
                         &node.ident,
-                        "`#[derive(IntoUserComUser)]` needs named fields to map; this is a unit \
-                         struct: add fields with `#[usercom(...)]`",
+                        format!(
+                            "`#[derive({derive})]` needs named fields to map; this is a unit \
+                             struct: add fields with `#[usercom(...)]`"
+                        ),
                     );
                     return None;
                 }
@@ -52,16 +60,19 @@ impl<'a> Input<'a> {
             Data::Enum(data) => {
                 cx.error_spanned_by(
                     data.enum_token,
-                    "`#[derive(IntoUserComUser)]` works on structs with named fields, not on \
-                     enums: derive it on a struct, or implement `IntoUserComUser` by hand",
+                    format!(
+                        "`#[derive({derive})]` works on structs with named fields, not on \
+                         enums: derive it on a struct, or implement `{derive}` by hand"
+                    ),
                 );
                 return None;
             }
             Data::Union(data) => {
                 cx.error_spanned_by(
                     data.union_token,
-                    "`#[derive(IntoUserComUser)]` works on structs with named fields, not on \
-                     unions",
+                    format!(
+                        "`#[derive({derive})]` works on structs with named fields, not on unions"
+                    ),
                 );
                 return None;
             }

@@ -35,6 +35,12 @@ pub(crate) struct FieldAttrs {
     pub(crate) mapping: Option<Mapping>,
     /// `with = path::to::function`, with the `with` keyword for spans.
     pub(crate) with: Option<(Ident, Path)>,
+    /// `from = path::to::function` (reading back), with the keyword for spans.
+    pub(crate) from: Option<(Ident, Path)>,
+    /// `default` or `default = path`, with the keyword for spans.
+    pub(crate) default: Option<(Ident, Option<Path>)>,
+    /// `write_only`: the keyword.
+    pub(crate) write_only: Option<Ident>,
     /// Whether the field has any `#[usercom]` attribute, even a malformed one.
     pub(crate) annotated: bool,
 }
@@ -122,6 +128,41 @@ pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             let key = ident.to_string();
             match key.as_str() {
                 keyword::WITH => parse_with(cx, &meta, ident, &mut out),
+                keyword::FROM => {
+                    if let Some(path) = parse_function(cx, &meta, &ident, out.from.is_some())? {
+                        out.from = Some((ident, path));
+                    }
+                    Ok(())
+                }
+                keyword::DEFAULT => {
+                    let path = if meta.input.peek(Token![=]) {
+                        match parse_function(cx, &meta, &ident, out.default.is_some())? {
+                            Some(path) => Some(path),
+                            None => return Ok(()),
+                        }
+                    } else {
+                        None
+                    };
+                    if out.default.is_some() {
+                        cx.error_spanned_by(&ident, "`default` is given twice; give it once");
+                    } else {
+                        out.default = Some((ident, path));
+                    }
+                    Ok(())
+                }
+                keyword::WRITE_ONLY => {
+                    if meta.input.peek(Token![=]) {
+                        cx.error_spanned_by(
+                            &ident,
+                            "`write_only` takes no value: write `#[usercom(first_name, write_only)]`",
+                        );
+                        return skip_value(&meta);
+                    }
+                    if out.write_only.replace(ident.clone()).is_some() {
+                        cx.error_spanned_by(&ident, "`write_only` is given twice; give it once");
+                    }
+                    Ok(())
+                }
                 keyword::ATTRIBUTE => {
                     if !meta.input.peek(Token![=]) {
                         cx.error_spanned_by(
@@ -186,6 +227,37 @@ pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
         }
     }
     out
+}
+
+/// The function path of `from = path` or `default = path`; `None` (with the error in `cx`)
+/// when it is missing, not a path, or given twice.
+fn parse_function(
+    cx: &mut Ctxt,
+    meta: &ParseNestedMeta,
+    keyword: &Ident,
+    given: bool,
+) -> syn::Result<Option<Path>> {
+    if !meta.input.peek(Token![=]) {
+        cx.error_spanned_by(
+            keyword,
+            format!("`{keyword}` needs a function: `{keyword} = path::to::function`"),
+        );
+        return Ok(None);
+    }
+    match path_value(meta.value()?)? {
+        Ok(_) if given => {
+            cx.error_spanned_by(keyword, format!("`{keyword}` is given twice; give it once"));
+            Ok(None)
+        }
+        Ok(path) => Ok(Some(path)),
+        Err(value) => {
+            cx.error_spanned_by(
+                value,
+                format!("`{keyword}` takes the path of a function, unquoted, e.g. `{keyword} = my_module::function`"),
+            );
+            Ok(None)
+        }
+    }
 }
 
 fn parse_with(
@@ -294,7 +366,8 @@ fn unknown_field_key(key: &str) -> String {
     format!(
         "unknown User.com attribute `{key}`{hint}\n\
          the standard attributes are {}; a custom attribute is \
-         `attribute = \"name\"`, and `flatten` and `with = path` are also accepted",
+         `attribute = \"name\"`, and `flatten`, `with = path`, `from = path`, `default` and \
+         `write_only` are also accepted",
         table::names()
     )
 }

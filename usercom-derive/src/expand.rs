@@ -108,7 +108,7 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
 
 /// The compile-time checks of custom attributes against the app's schema.
 #[derive(Default)]
-struct SchemaChecks {
+pub(crate) struct SchemaChecks {
     /// One marker type per attribute checked (its name in messages): `(name_std, ident)`.
     markers: Vec<(String, Ident)>,
     /// `const _: () = schema_check::<...>(...);` items, for non-generic fields.
@@ -116,7 +116,7 @@ struct SchemaChecks {
 }
 
 /// How one field is checked against the schema.
-enum FieldCheck {
+pub(crate) enum FieldCheck {
     /// A statement in the generated method, after the `with` function's result is bound.
     InBody(TokenStream),
     /// A where-clause predicate (a field whose type involves a type parameter).
@@ -128,7 +128,7 @@ enum FieldCheck {
 impl SchemaChecks {
     /// The check that `field` fits `attribute`'s value type (and, for a `fixed` attribute
     /// with choices, that an enum's wire names are among them).
-    fn check(
+    pub(crate) fn check(
         &mut self,
         krate: &TokenStream,
         field: &Field,
@@ -227,7 +227,7 @@ impl SchemaChecks {
 
     /// The marker module, the const checks, and what makes the build follow the schema
     /// (see [`crate::schema::tracking`]).
-    fn items(self, input: &Input) -> TokenStream {
+    pub(crate) fn items(self, input: &Input) -> TokenStream {
         let track =
             crate::schema::tracking(input.attrs.schema.as_ref().map(LitStr::value).as_deref());
         if self.markers.is_empty() {
@@ -259,7 +259,7 @@ fn family_trait(krate: &TokenStream, family: Family, name: &Ident) -> (TokenStre
 /// `ty` as it may stand in `<... as Trait>` and before `:` in a where clause: a trait
 /// object's `+` would otherwise be read as part of the surrounding syntax. (Such a field type
 /// is an error of its own, which rustc reports; the expansion must still be valid Rust.)
-fn ty_tokens(ty: &Type) -> TokenStream {
+pub(crate) fn ty_tokens(ty: &Type) -> TokenStream {
     match ty {
         Type::TraitObject(_) | Type::ImplTrait(_) => quote!((#ty)),
         _ => quote!(#ty),
@@ -269,7 +269,7 @@ fn ty_tokens(ty: &Type) -> TokenStream {
 /// The name of the payload the generated method writes into. Names the derive invents are
 /// mixed-site: they resolve where the derive is defined, so neither a user's item of the same
 /// name nor a `macro_rules!` that generates the struct can capture them.
-fn user_binding() -> Ident {
+pub(crate) fn user_binding() -> Ident {
     Ident::new("__user", Span::mixed_site())
 }
 
@@ -369,7 +369,7 @@ fn bound(krate: &TokenStream, ty: &Type, mapping: &Mapping) -> WherePredicate {
 }
 
 /// Whether `ty` names one of the struct's type parameters.
-fn mentions(ty: &Type, params: &HashSet<String>) -> bool {
+pub(crate) fn mentions(ty: &Type, params: &HashSet<String>) -> bool {
     fn walk(tokens: TokenStream, params: &HashSet<String>) -> bool {
         tokens.into_iter().any(|token| match token {
             TokenTree::Ident(ident) => params.contains(&ident.to_string()),
@@ -381,7 +381,7 @@ fn mentions(ty: &Type, params: &HashSet<String>) -> bool {
 }
 
 /// Whether `ty` names one of the struct's lifetime parameters.
-fn mentions_lifetime(ty: &Type, lifetimes: &HashSet<String>) -> bool {
+pub(crate) fn mentions_lifetime(ty: &Type, lifetimes: &HashSet<String>) -> bool {
     fn walk(tokens: TokenStream, lifetimes: &HashSet<String>) -> bool {
         let mut after_quote = false;
         tokens.into_iter().any(|token| {

@@ -15,6 +15,7 @@ mod attr;
 mod ctxt;
 mod expand;
 mod fallback;
+mod from;
 mod pipeline;
 mod schema;
 mod table;
@@ -31,6 +32,16 @@ use syn::{parse_macro_input, DeriveInput};
 pub fn derive_into_user_com_user(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     pipeline::derive(&input).into()
+}
+
+/// Implements `usercom::FromUserComUser` for a struct with named fields: the same
+/// `#[usercom(...)]` mapping as `IntoUserComUser`, read from a User.com user.
+///
+/// See the `usercom` crate for `write_only`, `default` and `from = path`.
+#[proc_macro_derive(FromUserComUser, attributes(usercom))]
+pub fn derive_from_user_com_user(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    from::derive(&input).into()
 }
 
 /// Implements `usercom::UserComValue` (and the value traits) for a fieldless enum: the value

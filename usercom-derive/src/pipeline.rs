@@ -10,7 +10,7 @@ use crate::{ast, ctxt, expand, fallback, schema, valid};
 /// The whole pipeline, on proc-macro2 types (so tests can call it).
 pub(crate) fn derive(node: &DeriveInput) -> proc_macro2::TokenStream {
     let mut cx = ctxt::Ctxt::default();
-    let input = ast::Input::from_syn(&mut cx, node);
+    let input = ast::Input::from_syn(&mut cx, node, "IntoUserComUser");
     if let Some(input) = &input {
         valid::check(&mut cx, input);
     }

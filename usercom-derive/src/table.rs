@@ -15,8 +15,14 @@ pub(crate) mod keyword {
     pub(crate) const CRATE: &str = "crate";
     /// `#[usercom(schema = "path")]` on the struct: the app's schema file.
     pub(crate) const SCHEMA: &str = "schema";
+    /// `#[usercom(email, from = path)]`: the inverse of `with`, for reading back.
+    pub(crate) const FROM: &str = "from";
+    /// `#[usercom(default)]` / `default = path`: a field's value when it is not read.
+    pub(crate) const DEFAULT: &str = "default";
+    /// `#[usercom(first_name, write_only)]`: sent, never read back.
+    pub(crate) const WRITE_ONLY: &str = "write_only";
     /// The field-level keywords, for "did you mean" hints.
-    pub(crate) const FIELD: &[&str] = &[ATTRIBUTE, FLATTEN, WITH];
+    pub(crate) const FIELD: &[&str] = &[ATTRIBUTE, FLATTEN, WITH, FROM, DEFAULT, WRITE_ONLY];
 }
 
 /// The family of the standard attribute `name`, if it is one.

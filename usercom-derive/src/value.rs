@@ -347,6 +347,16 @@ fn expand(
     let (schema_generics, n) = extra("__N");
     let (schema_impl_generics, _, _) = schema_generics.split_for_impl();
     let names = variants.iter().map(|v| &v.wire);
+    let enum_name = ident.to_string();
+    let last = variants.len() - 1;
+    let by_index = variants.iter().enumerate().map(|(i, v)| {
+        let variant = v.ident;
+        if i == last {
+            quote!(_ => Self::#variant,)
+        } else {
+            quote!(#i => Self::#variant,)
+        }
+    });
     let arms = variants.iter().map(|v| {
         let variant = v.ident;
         let wire = &v.wire;
@@ -374,6 +384,19 @@ fn expand(
                             <Self as #krate::UserComValue>::wire_name(self),
                         )),
                     ))
+                }
+            }
+            #[automatically_derived]
+            impl #custom_impl_generics #krate::read::ReadCustom<#a> for #ident #ty_generics #where_clause {
+                fn read_custom(
+                    value: #krate::__private::Option<&#krate::read::__private::Value>,
+                ) -> #krate::__private::Result<Self, #krate::read::ReadProblem> {
+                    let index = #krate::read::__private::wire_index(
+                        value,
+                        <Self as #krate::UserComValue>::WIRE_NAMES,
+                        #enum_name,
+                    )?;
+                    #krate::__private::Result::Ok(match index { #(#by_index)* })
                 }
             }
             #[automatically_derived]

@@ -1,0 +1,9 @@
+use usercom::FromUserComUser;
+
+#[derive(FromUserComUser)]
+struct Customer<'a> {
+    #[usercom(email)]
+    email: &'a str,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use usercom::FromUserComUser;
+
+#[derive(FromUserComUser)]
+#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+struct Customer {
+    #[usercom(attribute = "seats")]
+    seats: String,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use usercom::FromUserComUser;
+
+#[derive(FromUserComUser)]
+struct Customer {
+    #[usercom(email)]
+    email: String,
+    password_hash: String,
+}
+
+fn main() {}
