@@ -1,5 +1,6 @@
-//! The response-decoding fuzz corpus (`fuzz/corpus/decode_user`) replayed on stable through
-//! the same code as the `decode_user` fuzz target.
+//! The response-decoding fuzz corpus (`tests/fuzz_corpus/decode_user`, which
+//! `fuzz/corpus/decode_user` links to) replayed on stable through the same code as the
+//! `decode_user` fuzz target.
 
 use std::path::Path;
 
@@ -16,7 +17,7 @@ fn check(data: &[u8]) {
 
 #[test]
 fn corpus_never_panics() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/decode_user");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_corpus/decode_user");
     let mut replayed = 0;
     for entry in std::fs::read_dir(&dir).expect("the corpus is in the repository") {
         let path = entry.unwrap().path();

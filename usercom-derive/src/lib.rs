@@ -148,8 +148,9 @@ mod tests {
     }
 }
 
-/// The fuzz corpus and seeds (`fuzz/corpus/derive_input`) replayed through the same function
-/// as the fuzz target, on stable: CI cannot run the fuzzer, but it runs every input it found.
+/// The fuzz corpus and seeds (`tests/fuzz_corpus/derive_input`, which
+/// `fuzz/corpus/derive_input` links to) replayed through the same function as the fuzz
+/// target, on stable: CI cannot run the fuzzer, but it runs every input it found.
 #[cfg(test)]
 mod fuzz_replay {
     use std::path::Path;
@@ -168,7 +169,7 @@ mod fuzz_replay {
 
     #[test]
     fn corpus_and_seeds_never_panic() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/derive_input");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_corpus/derive_input");
         let mut replayed = 0;
         for entry in std::fs::read_dir(&dir).expect("the corpus is in the repository") {
             let path = entry.unwrap().path();
