@@ -146,10 +146,13 @@ pub struct OutOfRange(pub String);
 impl OutOfRange {
     /// The invalid-input error for `attribute` holding this value.
     pub fn into_error(self, attribute: impl Into<Cow<'static, str>>) -> Error {
-        Error::invalid_value_of(
-            attribute,
-            "the value is outside the range User.com stores (a 64-bit signed integer)",
-            self.0,
-        )
+        let integer = self.0.strip_prefix('-').unwrap_or(&self.0);
+        let reason = if !integer.is_empty() && integer.bytes().all(|b| b.is_ascii_digit()) {
+            "the value is outside the range User.com stores (a 64-bit signed integer)"
+        } else {
+            "the value cannot be sent exactly: User.com stores it as a 64-bit float, which \
+             cannot carry it (round it first, or send it as text)"
+        };
+        Error::invalid_value_of(attribute, reason, self.0)
     }
 }

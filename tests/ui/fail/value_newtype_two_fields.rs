@@ -1,0 +1,6 @@
+use usercom::UserComValue;
+
+#[derive(UserComValue)]
+struct Money(u64, String);
+
+fn main() {}
