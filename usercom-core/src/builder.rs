@@ -147,6 +147,12 @@ impl ClientBuilder {
                 ))
             }
         };
+        if base_url.scheme() == "https" && !cfg!(any(feature = "rustls", feature = "native-tls")) {
+            return Err(Error::config(
+                "usercom was built without TLS, so only http://localhost-style base URLs work: \
+                 enable the `rustls` (default) or `native-tls` feature",
+            ));
+        }
         let api_key = self
             .api_key
             .as_deref()
@@ -165,7 +171,11 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             // A redirect could carry the key elsewhere; User.com does not redirect API calls.
             .redirect(redirect::Policy::none())
-            .user_agent(concat!("usercom-rust/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("usercom-rust/", env!("CARGO_PKG_VERSION")));
+        // With both TLS features, rustls (the default) is used.
+        #[cfg(feature = "rustls")]
+        let http = http.tls_backend_rustls();
+        let http = http
             .build()
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {

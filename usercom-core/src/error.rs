@@ -340,6 +340,7 @@ fn tls_failure(error: &reqwest::Error) -> Option<String> {
         {
             current = inner;
         }
+        #[cfg(feature = "rustls")]
         if let Some(tls) = current.downcast_ref::<rustls::Error>() {
             return Some(match tls {
                 rustls::Error::InvalidCertificate(why) => {
@@ -347,6 +348,11 @@ fn tls_failure(error: &reqwest::Error) -> Option<String> {
                 }
                 other => format!("the TLS handshake failed: {other}"),
             });
+        }
+        // native-tls does not say portably whether the certificate was the cause.
+        #[cfg(feature = "native-tls")]
+        if let Some(tls) = current.downcast_ref::<native_tls::Error>() {
+            return Some(format!("the TLS handshake failed: {tls}"));
         }
         cause = current.source();
     }
