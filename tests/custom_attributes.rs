@@ -102,8 +102,14 @@ async fn a_failed_second_step_hands_back_the_created_user_and_is_not_retried() {
     let created = err.created_user().expect("the created user is handed back");
     assert_eq!(created.email.as_deref(), Some("ada@example.org"));
     assert_eq!(err.status(), Some(400));
-    assert!(err.to_string().contains("plan: Invalid value."), "{err}");
+    // The server's answer is the cause, in `source()`, not repeated in `Display`.
+    let cause = std::error::Error::source(&err).expect("the failed request is the source");
+    assert!(
+        cause.to_string().contains("plan: Invalid value."),
+        "{cause}"
+    );
     let message = err.to_string();
+    assert!(!message.contains("plan: Invalid value."), "{message}");
     assert!(message.contains("the user was created"), "{message}");
     assert!(message.contains(&created.id.to_string()), "{message}");
     assert!(message.contains("custom attributes"), "{message}");

@@ -10,6 +10,23 @@ const DISPLAY_MESSAGE_CHARS: usize = 300;
 /// [`Error::status`] gives the HTTP status whenever the server answered. The API key never
 /// appears in an error, neither in `Display` nor in `Debug`.
 ///
+/// `Display` describes this error only; its cause, when it has one (the HTTP client's error
+/// behind [`Error::Transport`], [`Error::Tls`] and [`Error::Timeout`]; the failed second
+/// request behind [`Error::AttributesNotSet`] and [`Error::ReadBackFailed`]), is returned by
+/// [`source`](std::error::Error::source) and not repeated. Print the whole chain to see it,
+/// e.g. with anyhow's `{:#}`, or by walking `source()`:
+///
+/// ```
+/// # let err = usercom_core::Client::new("my-app", "too-short").unwrap_err();
+/// let mut message = err.to_string();
+/// let mut cause = std::error::Error::source(&err);
+/// while let Some(inner) = cause {
+///     message = format!("{message}: {inner}");
+///     cause = inner.source();
+/// }
+/// eprintln!("error: {message}");
+/// ```
+///
 /// ```
 /// use usercom_core::{Client, Error};
 /// let err = Client::new("my-app", "too-short").unwrap_err();
@@ -69,7 +86,8 @@ pub enum Error {
     /// permanent until the certificate or the trust store is fixed.
     #[error("could not connect to User.com securely: {reason} (nothing was sent; retrying will not help until this is fixed)")]
     Tls {
-        /// What is wrong, e.g. "the server's TLS certificate is not trusted: UnknownIssuer".
+        /// What is wrong, e.g. "the server's TLS certificate is not trusted"; the TLS
+        /// library's own words (`UnknownIssuer`, ...) are in the source chain.
         reason: String,
         /// The underlying HTTP client error.
         #[source]
@@ -106,7 +124,7 @@ pub enum Error {
     /// with [`Client::set_custom_attributes`](crate::Client::set_custom_attributes).
     #[error(
         "the user was {} (id {}), but the next step, setting its custom attributes, failed \
-         (set them with `Client::set_custom_attributes`; do not create the user again): {source}",
+         (set them with `Client::set_custom_attributes`; do not create the user again)",
         if *.created { "created" } else { "updated" },
         user.id
     )]
@@ -116,6 +134,7 @@ pub enum Error {
         /// `true` when the user was created by this call, `false` when an upsert updated it.
         created: bool,
         /// Why the set-multiple-attributes request failed.
+        #[source]
         source: Box<Error>,
     },
 
@@ -343,32 +362,32 @@ fn tls_failure(error: &reqwest::Error) -> Option<String> {
         #[cfg(feature = "rustls")]
         if let Some(tls) = current.downcast_ref::<rustls::Error>() {
             return Some(match tls {
-                rustls::Error::InvalidCertificate(why) => {
-                    format!("the server's TLS certificate is not trusted: {why:?}")
+                rustls::Error::InvalidCertificate(_) => {
+                    "the server's TLS certificate is not trusted".to_owned()
                 }
-                other => format!("the TLS handshake failed: {other}"),
+                _ => "the TLS handshake failed".to_owned(),
             });
         }
         // native-tls does not say portably whether the certificate was the cause.
         #[cfg(feature = "native-tls")]
-        if let Some(tls) = current.downcast_ref::<native_tls::Error>() {
-            return Some(format!("the TLS handshake failed: {tls}"));
+        if current.downcast_ref::<native_tls::Error>().is_some() {
+            return Some("the TLS handshake failed".to_owned());
         }
         cause = current.source();
     }
     None
 }
 
+/// What a transport failure means for the caller; the failure itself is the error's source.
 fn transport_message(source: &reqwest::Error) -> String {
     if source.is_connect() && source.is_timeout() {
-        format!(
-            "could not connect to User.com within the connect timeout: {source} (nothing was \
-             sent; safe to retry)"
-        )
+        "could not connect to User.com within the connect timeout (nothing was sent; safe to \
+         retry)"
+            .to_owned()
     } else if source.is_connect() {
-        format!("could not connect to User.com: {source} (nothing was sent; safe to retry)")
+        "could not connect to User.com (nothing was sent; safe to retry)".to_owned()
     } else {
-        format!("the connection to User.com failed: {source}{UNKNOWN_OUTCOME}")
+        format!("the connection to User.com failed{UNKNOWN_OUTCOME}")
     }
 }
 
