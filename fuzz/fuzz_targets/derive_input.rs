@@ -15,6 +15,8 @@ mod ctxt;
 mod expand;
 #[path = "../../usercom-derive/src/fallback.rs"]
 mod fallback;
+#[path = "../../usercom-derive/src/manifest.rs"]
+mod manifest;
 #[path = "../../usercom-derive/src/pipeline.rs"]
 mod pipeline;
 #[path = "../../usercom-derive/src/schema.rs"]

@@ -14,17 +14,12 @@ use crate::table::Family;
 /// The path of the crate that holds `IntoUserComUser`: `#[usercom(crate = ...)]`, else the
 /// facade `usercom` (however the user renamed it), else `usercom-core`, else `::usercom`.
 pub(crate) fn crate_path(krate: Option<&Path>) -> TokenStream {
-    use proc_macro_crate::{crate_name, FoundCrate};
+    use crate::manifest::dependency_name;
     if let Some(path) = krate {
         return quote!(#path);
     }
-    let found = |name: &str| match crate_name(name) {
-        Ok(FoundCrate::Itself) => Some(name.replace('-', "_")),
-        Ok(FoundCrate::Name(renamed)) => Some(renamed),
-        Err(_) => None,
-    };
-    let name = found("usercom")
-        .or_else(|| found("usercom-core"))
+    let name = dependency_name("usercom")
+        .or_else(|| dependency_name("usercom-core"))
         .unwrap_or_else(|| "usercom".to_owned());
     let ident = Ident::new(&name, Span::call_site());
     quote!(::#ident)

@@ -16,6 +16,7 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod from;
+mod manifest;
 mod pipeline;
 mod schema;
 mod table;
