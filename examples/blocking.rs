@@ -4,12 +4,16 @@
 //! cargo run -p examples --bin blocking     # or: cargo blocking-example
 //! ```
 //!
-//! With USERCOM_SUBDOMAIN and USERCOM_API_KEY set it talks to the real API; without them it
-//! starts the embedded User.com server (on a runtime of its own) and says so.
+//! Without USERCOM_SUBDOMAIN and USERCOM_API_KEY it starts the embedded User.com server (on a
+//! runtime of its own) and says so. With both set it creates a user in your real User.com
+//! app, and asks you to confirm first: pass `--yes` or set USERCOM_EXAMPLES_YES=1.
 
 use std::process::ExitCode;
 
 use usercom::{blocking::Client, Gender, IntoUserComUser};
+
+#[path = "support/mod.rs"]
+mod support;
 
 #[derive(IntoUserComUser)]
 struct Employee {
@@ -22,18 +26,22 @@ struct Employee {
 }
 
 fn main() -> ExitCode {
-    let (client, _embedded) = match (
-        std::env::var("USERCOM_SUBDOMAIN"),
-        std::env::var("USERCOM_API_KEY"),
-    ) {
-        (Ok(subdomain), Ok(key)) => match Client::new(&subdomain, &key) {
+    let target = match support::target() {
+        Ok(target) => target,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (client, _embedded) = match target {
+        support::Target::Real { subdomain, api_key } => match Client::new(&subdomain, &api_key) {
             Ok(client) => (client, None),
             Err(err) => {
-                eprintln!("error: {err}");
+                eprintln!("error: {}", support::chain(&err));
                 return ExitCode::FAILURE;
             }
         },
-        _ => {
+        support::Target::Embedded => {
             let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
             let server = runtime.block_on(usercom_mock::MockServer::start());
             println!(
@@ -63,7 +71,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {}", support::chain(&err));
             ExitCode::FAILURE
         }
     }

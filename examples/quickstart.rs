@@ -4,9 +4,10 @@
 //! cargo quickstart            # an alias of: cargo run -p examples --bin quickstart
 //! ```
 //!
-//! With USERCOM_SUBDOMAIN and USERCOM_API_KEY set it creates the user in your User.com app.
-//! Without them it starts the embedded User.com server (usercom-mock) and says so: no account
-//! needed.
+//! Without USERCOM_SUBDOMAIN and USERCOM_API_KEY it starts the embedded User.com server
+//! (usercom-mock) and says so: no account needed. With both set it creates a user in your
+//! real User.com app, and asks you to confirm first: pass `--yes` (`cargo quickstart -- --yes`)
+//! or set USERCOM_EXAMPLES_YES=1.
 
 use std::process::ExitCode;
 
@@ -60,7 +61,7 @@ async fn main() -> ExitCode {
     match client.create_user_body(&customer) {
         Ok(body) => println!("POST users/ {}", String::from_utf8_lossy(&body)),
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {}", support::chain(&err));
             return ExitCode::FAILURE;
         }
     }
@@ -81,7 +82,7 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {}", support::chain(&err));
             if let Some(user) = err.created_user() {
                 eprintln!("note: user {} exists; do not create it again", user.id);
             }

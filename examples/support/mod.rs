@@ -1,22 +1,71 @@
-//! What the examples share: where to send requests.
+//! What the examples share: where to send requests, and how to show an error.
+//!
+//! Without `USERCOM_SUBDOMAIN` and `USERCOM_API_KEY` an example runs against the embedded
+//! User.com server. With both set it would write to that real User.com app (users created
+//! or updated in your CRM), so it says so and goes ahead only when asked to: `--yes` on the
+//! command line (`cargo quickstart -- --yes`) or `USERCOM_EXAMPLES_YES=1`.
 
 use usercom::Client;
 use usercom_mock::MockServer;
 
-/// A client of the real API when USERCOM_SUBDOMAIN and USERCOM_API_KEY are both set; else
-/// the embedded User.com server, started here (keep it alive as long as the client), with a
-/// line saying so.
-pub async fn connect() -> Result<(Client, Option<MockServer>), String> {
+/// Where an example sends its requests.
+pub enum Target {
+    /// The real API of this app, confirmed with `--yes` or `USERCOM_EXAMPLES_YES=1`.
+    Real { subdomain: String, api_key: String },
+    /// The embedded User.com server.
+    Embedded,
+}
+
+/// The command-line flag that allows writing to a real User.com app.
+pub const YES_FLAG: &str = "--yes";
+/// The environment variable that does the same (`1`, `true` or `yes`).
+pub const YES_VARIABLE: &str = "USERCOM_EXAMPLES_YES";
+
+/// Decides where to send requests, from `USERCOM_SUBDOMAIN` and `USERCOM_API_KEY`, and
+/// refuses (with a message saying what would happen and how to go ahead) to write to a
+/// real app without `--yes` or `USERCOM_EXAMPLES_YES`.
+pub fn target() -> Result<Target, String> {
+    let confirmed = std::env::args().skip(1).any(|arg| arg == YES_FLAG)
+        || std::env::var(YES_VARIABLE)
+            .is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"));
     match (
         std::env::var("USERCOM_SUBDOMAIN").ok(),
         std::env::var("USERCOM_API_KEY").ok(),
     ) {
-        (Some(subdomain), Some(key)) => {
-            let client = Client::new(&subdomain, &key).map_err(|e| e.to_string())?;
+        (Some(subdomain), Some(api_key)) if confirmed => {
+            println!(
+                "USERCOM_SUBDOMAIN and USERCOM_API_KEY are set, and confirmed ({YES_FLAG} or \
+                 {YES_VARIABLE}): writing to your real User.com app `{subdomain}`"
+            );
+            Ok(Target::Real { subdomain, api_key })
+        }
+        (Some(subdomain), Some(_)) => Err(format!(
+            "USERCOM_SUBDOMAIN and USERCOM_API_KEY are set: this example would create or \
+             update users in your real User.com app `{subdomain}`. To go ahead, run it again \
+             with {YES_FLAG} (e.g. `cargo quickstart -- {YES_FLAG}`) or with \
+             {YES_VARIABLE}=1; to use the embedded User.com server instead, unset both \
+             variables."
+        )),
+        (None, None) => Ok(Target::Embedded),
+        _ => Err(
+            "set both USERCOM_SUBDOMAIN and USERCOM_API_KEY to use the real API, or neither to \
+             use the embedded server"
+                .into(),
+        ),
+    }
+}
+
+/// A client of the real API when [`target`] allows it; else the embedded User.com server,
+/// started here (keep it alive as long as the client), with a line saying so.
+#[allow(dead_code)] // the blocking example builds its own client
+pub async fn connect() -> Result<(Client, Option<MockServer>), String> {
+    match target()? {
+        Target::Real { subdomain, api_key } => {
+            let client = Client::new(&subdomain, &api_key).map_err(|e| chain(&e))?;
             println!("Using the real User.com API at {}", client.base_url());
             Ok((client, None))
         }
-        (None, None) => {
+        Target::Embedded => {
             let server = MockServer::start().await;
             println!(
                 "USERCOM_SUBDOMAIN and USERCOM_API_KEY are not set: using the embedded User.com \
@@ -27,13 +76,22 @@ pub async fn connect() -> Result<(Client, Option<MockServer>), String> {
                 .base_url(&server.base_url())
                 .api_key(server.api_key())
                 .build()
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| chain(&e))?;
             Ok((client, Some(server)))
         }
-        _ => Err(
-            "set both USERCOM_SUBDOMAIN and USERCOM_API_KEY to use the real API, or neither to \
-             use the embedded server"
-                .into(),
-        ),
     }
+}
+
+/// An error and its causes on one line (`error: cause: cause`), as anyhow's `{:#}` shows
+/// them: usercom's errors say what happened at their level and leave the cause to
+/// `source()`.
+pub fn chain(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut cause = err.source();
+    while let Some(inner) = cause {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    message
 }
