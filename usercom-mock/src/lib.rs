@@ -75,6 +75,7 @@
 
 mod attributes;
 mod fault;
+mod rate_limit;
 mod route;
 mod store;
 
@@ -98,6 +99,8 @@ use tokio::sync::{watch, Notify};
 
 pub use attributes::AttributeDefinition;
 pub use fault::Fault;
+use rate_limit::Limiter;
+pub use rate_limit::RateLimit;
 pub use route::Route;
 use route::{Endpoint, API_PREFIX};
 pub use store::StoredUser;
@@ -183,9 +186,25 @@ struct State {
     request_count: u64,
     in_flight: usize,
     max_in_flight: usize,
+    /// The rate limit, if one is set.
+    limiter: Option<Limiter>,
+    /// Requests the rate limit refused.
+    rate_limited: u64,
+    /// The end of the latest `Retry-After` the server has sent.
+    quiet_until: Option<tokio::time::Instant>,
+    /// Requests that arrived before `quiet_until`.
+    during_retry_after: u64,
 }
 
 impl State {
+    /// Notes a `Retry-After` of `seconds` sent at `now`.
+    fn note_retry_after(&mut self, now: tokio::time::Instant, seconds: u64) {
+        let until = now + Duration::from_secs(seconds);
+        if self.quiet_until.is_none_or(|quiet| quiet < until) {
+            self.quiet_until = Some(until);
+        }
+    }
+
     /// Removes and returns the first queued fault aimed at `request`.
     fn take_fault(&mut self, request: &RecordedRequest) -> Option<Fault> {
         let index = self
@@ -210,6 +229,10 @@ impl Shared {
                 request_count: 0,
                 in_flight: 0,
                 max_in_flight: 0,
+                limiter: None,
+                rate_limited: 0,
+                quiet_until: None,
+                during_retry_after: 0,
             }),
         }
     }
@@ -506,6 +529,58 @@ impl MockServer {
     pub fn set_latency(&self, latency: Duration) {
         self.shared.lock().latency = latency;
     }
+
+    /// Limits the rate of requests the server takes, from now on (replacing any limit set
+    /// before, with a fresh count); see [`RateLimit`] for the kinds and refusals.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use usercom_mock::{MockServer, RateLimit};
+    /// let server = MockServer::start().await;
+    /// server.set_rate_limit(RateLimit::token_bucket(10.0, 2));
+    /// let http = reqwest::Client::new();
+    /// let mut statuses = Vec::new();
+    /// for _ in 0..3 {
+    ///     let answer = http
+    ///         .post(format!("{}users/", server.base_url()))
+    ///         .header("Authorization", format!("Token {}", server.api_key()))
+    ///         .body("{}")
+    ///         .send()
+    ///         .await
+    ///         .unwrap();
+    ///     statuses.push((answer.status().as_u16(), answer.headers().get("retry-after").cloned()));
+    /// }
+    /// assert_eq!(statuses[0].0, 201);
+    /// assert_eq!(statuses[1].0, 201);
+    /// assert_eq!(statuses[2].0, 429);
+    /// assert_eq!(statuses[2].1.as_ref().unwrap(), "1");
+    /// assert_eq!(server.rate_limited_count(), 1);
+    /// assert_eq!(server.user_count(), 2);
+    /// # }
+    /// ```
+    pub fn set_rate_limit(&self, limit: RateLimit) {
+        self.shared.lock().limiter = Some(Limiter::new(limit, tokio::time::Instant::now()));
+    }
+
+    /// Removes the rate limit, if any (the counts stay).
+    pub fn clear_rate_limit(&self) {
+        self.shared.lock().limiter = None;
+    }
+
+    /// How many requests the rate limit has refused.
+    pub fn rate_limited_count(&self) -> u64 {
+        self.shared.lock().rate_limited
+    }
+
+    /// How many requests arrived while a `Retry-After` the server had already sent was still
+    /// running (sent by the rate limit or by a [`Fault`] with
+    /// [`retry_after`](Fault::retry_after) in whole seconds): requests a client that honours
+    /// `Retry-After` should not have sent, unless they were already on their way when the
+    /// answer went out.
+    pub fn requests_during_retry_after(&self) -> u64 {
+        self.shared.lock().during_retry_after
+    }
 }
 
 /// Where connections come from: the TCP listener, or a stand-in in tests.
@@ -614,9 +689,37 @@ async fn handle(
     let (fault, latency) = {
         let mut state = shared.lock();
         state.request_count += 1;
-        let fault = state.take_fault(&request);
+        let now = tokio::time::Instant::now();
+        if state.quiet_until.is_some_and(|until| now < until) {
+            state.during_retry_after += 1;
+        }
+        let refused = state
+            .limiter
+            .as_mut()
+            .and_then(|limiter| (!limiter.admit(now)).then(|| limiter.limit.clone()));
+        // A refused request takes no fault.
+        let fault = match refused {
+            Some(_) => None,
+            None => state.take_fault(&request),
+        };
         if state.record {
             state.requests.push(request);
+        }
+        if let Some(limit) = refused {
+            state.rate_limited += 1;
+            if let Some(seconds) = limit.retry_after_seconds() {
+                state.note_retry_after(now, seconds);
+            }
+            let (content_type, body) = limit.body();
+            return Answer {
+                status: StatusCode::from_u16(limit.status())
+                    .unwrap_or(StatusCode::TOO_MANY_REQUESTS),
+                content_type,
+                body: Bytes::from(body),
+                allow: None,
+                retry_after: limit.retry_after_seconds().map(HeaderValue::from),
+            }
+            .into_response();
         }
         (fault, state.latency)
     };
@@ -668,9 +771,18 @@ async fn respond(
             earned();
             return None;
         }
-        Fault::Status { processed, .. } => {
+        Fault::Status {
+            processed,
+            ref retry_after,
+            ..
+        } => {
             if processed {
                 earned();
+            }
+            if let Some(seconds) = retry_after.as_deref().and_then(|v| v.trim().parse().ok()) {
+                shared
+                    .lock()
+                    .note_retry_after(tokio::time::Instant::now(), seconds);
             }
             status_answer(&fault)
         }
