@@ -226,8 +226,13 @@ fn integers_outside_i64_are_an_error_naming_the_attribute() {
     .to_create_user()
     .unwrap_err();
     assert!(matches!(err, Error::InvalidInput { .. }));
-    assert!(err.to_string().contains("`score`"), "{err}");
-    assert!(err.to_string().contains("18446744073709551615"), "{err}");
+    // The message names the attribute and the rule; the value is reachable, not displayed.
+    assert_eq!(
+        err.to_string(),
+        "invalid value for `score`: the value is outside the range User.com stores (a 64-bit \
+         signed integer) (nothing was sent)"
+    );
+    assert_eq!(err.invalid_value(), Some("18446744073709551615"));
     let err = BigScore {
         score: 1,
         visits: u128::MAX,
