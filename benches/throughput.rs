@@ -1,28 +1,62 @@
-//! End-to-end throughput and memory, against the embedded server in a process of its own.
+//! End-to-end throughput, the client's own CPU cost, and memory.
 //!
 //! ```text
-//! cargo bench --bench throughput              # creates/s at concurrency 1, 8, 64, vs wrk and Python
+//! cargo bench --bench throughput              # both tables below
+//! cargo bench --bench throughput -- fixed     # only the client's cost, on a fixed-response server
+//! cargo bench --bench throughput -- embedded  # only the embedded-server table
 //! cargo bench --bench throughput -- memory    # peak RSS over 100,000 creates
+//! cargo bench --bench throughput -- profile   # usercom alone on the fixed-response server
 //! ```
 //!
-//! Throughput: 5,000 creates at each concurrency, in users/s, compared in the same run with
-//! `wrk` sending the identical request to the same server (the ceiling; goal: at least 70% of
-//! it at concurrency 64) and with a Python `requests.Session` loop doing the seed's own Python
-//! example (what users would otherwise write). `wrk` (Debian package `wrk`) and Python's
-//! `requests` are optional: without them their rows say how to get them.
+//! **The client's own cost** (the first table). A fixed-response server answers every request
+//! with `201` and the seed's sample body, as fast as a server can: nginx with one worker
+//! process when `nginx` is installed (Debian: `apt-get install nginx-light`), else a minimal
+//! HTTP/1.1 responder of this file on a one-thread runtime in a process of its own
+//! (`USERCOM_BENCH_SERVER=builtin` forces it). The bench prints which one it used. Against it,
+//! usercom's `create_users` on a one-thread runtime and `wrk -t1` (Debian package `wrk`)
+//! take turns at concurrency 1 and 64, 3 s each, for 3 rounds; medians are reported. Next to
+//! the rates it reports CPU time: this process's own user and system time per create (from
+//! `/proc/self/stat`; the server runs in another process) and `wrk`'s per request (the
+//! `cutime`/`cstime` its process adds when it ends). Goals, as ratios of the same round: the
+//! client's CPU per create at most 2x `wrk`'s per request; creates/s at least 50% of `wrk`'s
+//! requests/s at concurrency 64, at least 70% at concurrency 1.
 //!
-//! Memory: 100,000 creates through the bulk API at concurrency 64; the peak resident set
+//! **Against the embedded server** (the second table): 5,000 creates at each concurrency
+//! against `usercom-mock` in a process of its own, compared with `wrk` sending the identical
+//! request to it and with a Python `requests.Session` loop doing the seed's own Python example
+//! (what users would otherwise write). This server is slower than the client, so the rates
+//! there measure it as much as the client. `wrk` and Python's `requests` are optional:
+//! without them their rows say how to get them.
+//!
+//! **Memory**: 100,000 creates through the bulk API at concurrency 64; the peak resident set
 //! (VmHWM) of this process is read at 10,000 and at 100,000 users. It must stay flat.
+//!
+//! **Profile**: usercom alone against the fixed-response server, at concurrency 64 for 10 s
+//! (`USERCOM_BENCH_CONCURRENCY` to change it), for a profiler to record:
+//! `perf record -g --call-graph dwarf -- target/release/deps/throughput-<hash> --bench profile`
+//! (build with `CARGO_PROFILE_BENCH_DEBUG=line-tables-only` for source lines).
+//!
+//! CPU times come from `/proc` (Linux); elsewhere those columns say so.
 
 use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Instant;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use usercom::{Client, IntoUserComUser};
 
 const THROUGHPUT_USERS: usize = 5_000;
 const MEMORY_USERS: usize = 100_000;
+/// Each turn of the fixed-response comparison.
+const TURN: Duration = Duration::from_secs(3);
+const ROUNDS: usize = 3;
+/// What the fixed-response server answers: the seed's sample.
+const SEED: &[u8] = include_bytes!("../tests/fixtures/seed_create_user_response.json");
+/// Any well-formed key: the fixed-response server does not check it.
+const FIXED_KEY: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01";
 
 #[derive(IntoUserComUser)]
 struct Customer {
@@ -42,17 +76,105 @@ fn customer(i: usize) -> Customer {
     }
 }
 
-/// The embedded server, serving from a child process (this binary with `--serve`).
+/// CPU time in seconds from `/proc/self/stat`: this process's, and that of its children
+/// that have ended and been waited for.
+#[derive(Clone, Copy, Debug, Default)]
+struct Cpu {
+    user: f64,
+    system: f64,
+    children_user: f64,
+    children_system: f64,
+}
+
+impl Cpu {
+    fn now() -> Option<Cpu> {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        // The fields after the command name, which is in parentheses and may hold spaces:
+        // state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+        let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+        let seconds = |field: usize| -> Option<f64> {
+            Some(fields.get(field - 3)?.parse::<f64>().ok()? / clock_ticks())
+        };
+        Some(Cpu {
+            user: seconds(14)?,
+            system: seconds(15)?,
+            children_user: seconds(16)?,
+            children_system: seconds(17)?,
+        })
+    }
+
+    fn since(self, before: Cpu) -> Cpu {
+        Cpu {
+            user: self.user - before.user,
+            system: self.system - before.system,
+            children_user: self.children_user - before.children_user,
+            children_system: self.children_system - before.children_system,
+        }
+    }
+}
+
+/// Clock ticks per second of `/proc`'s times (`getconf CLK_TCK`; 100 on Linux).
+fn clock_ticks() -> f64 {
+    static TICKS: OnceLock<f64> = OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+            .unwrap_or(100.0)
+    })
+}
+
+/// How busy the machine is: the load averages and the number of `rustc` processes running.
+fn machine_load() -> String {
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into());
+    let rustc = std::fs::read_dir("/proc")
+        .map(|entries| {
+            entries
+                .filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("comm")).ok())
+                .filter(|comm| comm.trim() == "rustc")
+                .count()
+        })
+        .unwrap_or(0);
+    format!("load average {load}; {rustc} rustc processes running")
+}
+
+/// A program on `PATH`, or in the `sbin` directories a non-root `PATH` may lack.
+fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/usr/local/sbin", "/sbin"].map(PathBuf::from))
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+/// A child process serving HTTP, stopped when dropped.
 struct Server {
     child: Child,
     base_url: String,
     api_key: String,
+    /// What it is, for the report.
+    name: String,
+    /// nginx's directory (configuration, pid, logs), removed at the end.
+    nginx_dir: Option<PathBuf>,
 }
 
 impl Server {
-    fn spawn() -> Server {
+    /// The embedded server, in a child process (this binary with `--serve`).
+    fn embedded() -> Server {
+        Server::of_this_binary(
+            "--serve",
+            "the embedded server (usercom-mock, one worker thread)",
+        )
+    }
+
+    /// This binary with `flag`, which prints `<base URL> <API key>` when it is ready.
+    fn of_this_binary(flag: &str, name: &str) -> Server {
         let mut child = Command::new(std::env::current_exe().expect("own path"))
-            .arg("--serve")
+            .arg(flag)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -68,7 +190,101 @@ impl Server {
             child,
             base_url,
             api_key,
+            name: name.to_owned(),
+            nginx_dir: None,
         }
+    }
+
+    /// The fixed-response server: nginx when installed, else the built-in responder.
+    fn fixed() -> Server {
+        let builtin = || {
+            Server::of_this_binary(
+                "--serve-fixed",
+                "the built-in fixed-response HTTP/1.1 server (one thread, in a process of its own)",
+            )
+        };
+        if std::env::var("USERCOM_BENCH_SERVER").as_deref() == Ok("builtin") {
+            return builtin();
+        }
+        let Some(nginx) = find_program("nginx") else {
+            println!(
+                "nginx not found (apt-get install nginx-light): using the built-in fixed-response \
+                 server"
+            );
+            return builtin();
+        };
+        match Server::nginx(&nginx) {
+            Ok(server) => server,
+            Err(why) => {
+                println!("nginx could not start ({why}): using the built-in fixed-response server");
+                builtin()
+            }
+        }
+    }
+
+    /// nginx, one worker process, answering every request with `201` and the seed's sample.
+    fn nginx(nginx: &Path) -> Result<Server, String> {
+        let text = std::str::from_utf8(SEED).map_err(|e| e.to_string())?;
+        if text.contains('$') {
+            return Err("the sample holds `$`, which nginx would read as a variable".into());
+        }
+        let body = text.replace('\\', "\\\\").replace('\'', "\\'");
+        let dir = std::env::temp_dir().join(format!("usercom-bench-nginx-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| e.to_string())?
+            .port();
+        let d = dir.display();
+        let config = format!(
+            "worker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
+             events {{ worker_connections 1024; }}\n\
+             http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n\
+             proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n\
+             keepalive_requests 100000000;\n  keepalive_timeout 60s;\n\
+             server {{\n    listen 127.0.0.1:{port};\n    location / {{\n\
+             default_type application/json;\n      return 201 '{body}';\n    }}\n  }}\n}}\n"
+        );
+        let conf = dir.join("nginx.conf");
+        std::fs::write(&conf, config).map_err(|e| e.to_string())?;
+        let version = Command::new(nginx)
+            .arg("-v")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stderr).trim().to_owned())
+            .unwrap_or_default();
+        let mut child = Command::new(nginx)
+            .arg("-p")
+            .arg(&dir)
+            .arg("-e")
+            .arg(dir.join("error.log"))
+            .arg("-c")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = child.try_wait() {
+                let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
+                return Err(format!("{status}: {}", log.trim()));
+            }
+            if started.elapsed() > Duration::from_secs(5) {
+                let _ = child.kill();
+                return Err("it did not listen within 5 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(Server {
+            child,
+            base_url: format!("http://127.0.0.1:{port}/"),
+            api_key: FIXED_KEY.to_owned(),
+            name: format!(
+                "{} (one worker process, `return 201` with the seed's sample)",
+                version.strip_prefix("nginx version: ").unwrap_or(&version)
+            ),
+            nginx_dir: Some(dir),
+        })
     }
 
     fn client(&self) -> Client {
@@ -82,9 +298,29 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        if let Some(dir) = self.nginx_dir.take() {
+            // SIGTERM: the master stops its worker too (a SIGKILL would leave it running).
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(self.child.id().to_string())
+                .status();
+            let _ = self.child.wait();
+            let _ = std::fs::remove_dir_all(dir);
+            return;
+        }
         drop(self.child.stdin.take());
         let _ = self.child.wait();
     }
+}
+
+/// Reads standard input until it closes: the parent has gone or is done.
+fn until_stdin_closes() {
+    let mut sink = String::new();
+    while std::io::stdin()
+        .read_line(&mut sink)
+        .map(|n| n > 0)
+        .unwrap_or(false)
+    {}
 }
 
 /// `--serve`: run the embedded server until standard input closes.
@@ -99,32 +335,138 @@ fn serve() {
         server.record_requests(false);
         println!("{} {}", server.base_url(), server.api_key());
         std::io::stdout().flush().expect("stdout");
-        tokio::task::spawn_blocking(|| {
-            let mut sink = String::new();
-            while std::io::stdin()
-                .read_line(&mut sink)
-                .map(|n| n > 0)
-                .unwrap_or(false)
-            {}
-        })
-        .await
-        .expect("stdin watcher");
+        tokio::task::spawn_blocking(until_stdin_closes)
+            .await
+            .expect("stdin watcher");
     });
 }
 
-async fn ours(client: &Client, concurrency: usize, users: usize) -> f64 {
-    let started = Instant::now();
-    let mut outcomes = client.create_users((0..users).map(customer), concurrency);
-    let mut failed = 0;
-    while let Some((_, result)) = outcomes.next().await {
-        failed += usize::from(result.is_err());
-    }
-    assert_eq!(failed, 0, "creates failed during the benchmark");
-    users as f64 / started.elapsed().as_secs_f64()
+/// `--serve-fixed`: answer every request with `201` and the seed's sample, on one thread,
+/// until standard input closes. Requests are read whole (head, then `Content-Length` bytes
+/// of body) and answered in order; keep-alive, pipelining allowed.
+fn serve_fixed() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        println!(
+            "http://{}/ {FIXED_KEY}",
+            listener.local_addr().expect("address")
+        );
+        std::io::stdout().flush().expect("stdout");
+        let serve = async {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(answer_fixed(stream));
+            }
+        };
+        tokio::select! {
+            _ = tokio::task::spawn_blocking(until_stdin_closes) => {}
+            _ = serve => {}
+        }
+    });
 }
 
-fn wrk(server: &Server, body: &str) -> Result<f64, String> {
-    let script = std::env::temp_dir().join("usercom-wrk.lua");
+async fn answer_fixed(mut stream: tokio::net::TcpStream) -> std::io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.set_nodelay(true)?;
+    let mut response = format!(
+        "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        SEED.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(SEED);
+    let (mut received, mut out) = (Vec::with_capacity(16 * 1024), Vec::new());
+    let mut chunk = vec![0u8; 16 * 1024];
+    loop {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        received.extend_from_slice(&chunk[..n]);
+        let mut used = 0;
+        while let Some(len) = request_len(&received[used..]) {
+            used += len;
+            out.extend_from_slice(&response);
+        }
+        received.drain(..used);
+        if !out.is_empty() {
+            stream.write_all(&out).await?;
+            out.clear();
+        }
+    }
+}
+
+/// The length of the first whole request (head and body) at the start of `bytes`.
+fn request_len(bytes: &[u8]) -> Option<usize> {
+    let head = bytes.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let body = String::from_utf8_lossy(&bytes[..head])
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    (bytes.len() >= head + body).then_some(head + body)
+}
+
+/// What one turn measured.
+#[derive(Clone, Copy, Debug)]
+struct Turn {
+    /// Requests (creates) per second.
+    rate: f64,
+    /// CPU per request, in µs, user and system; `None` without `/proc`.
+    cpu: Option<(f64, f64)>,
+}
+
+impl Turn {
+    fn cpu_total(&self) -> Option<f64> {
+        self.cpu.map(|(user, system)| user + system)
+    }
+}
+
+/// usercom: creates at `concurrency` for `inputs` (pulled lazily), timed, with this process's
+/// CPU time per create.
+async fn ours(
+    client: &Client,
+    concurrency: usize,
+    inputs: impl Iterator<Item = usize> + Send,
+) -> Turn {
+    let before = Cpu::now();
+    let started = Instant::now();
+    let mut outcomes = client.create_users(inputs.map(customer), concurrency);
+    let (mut done, mut failed) = (0usize, 0usize);
+    while let Some((_, result)) = outcomes.next().await {
+        done += 1;
+        failed += usize::from(result.is_err());
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(failed, 0, "creates failed during the benchmark");
+    let cpu = Cpu::now().zip(before).map(|(after, before)| {
+        let spent = after.since(before);
+        let per = |seconds: f64| seconds * 1e6 / done as f64;
+        (per(spent.user), per(spent.system))
+    });
+    Turn {
+        rate: done as f64 / elapsed.as_secs_f64(),
+        cpu,
+    }
+}
+
+/// `wrk -t1` at `concurrency` for `duration`, sending `body` as usercom does; its rate and its
+/// CPU time per request.
+fn wrk(
+    server: &Server,
+    body: &str,
+    concurrency: usize,
+    duration: Duration,
+) -> Result<Turn, String> {
+    let script = std::env::temp_dir().join(format!("usercom-wrk-{}.lua", std::process::id()));
     std::fs::write(
         &script,
         format!(
@@ -135,20 +477,39 @@ fn wrk(server: &Server, body: &str) -> Result<f64, String> {
         ),
     )
     .map_err(|e| e.to_string())?;
+    let before = Cpu::now();
     let output = Command::new("wrk")
-        .args(["-t", "1", "-c", "64", "-d", "5s", "-s"])
+        .args(["-t", "1", "-c"])
+        .arg(concurrency.to_string())
+        .arg("-d")
+        .arg(format!("{}s", duration.as_secs()))
+        .arg("-s")
         .arg(&script)
         .arg(format!("{}users/", server.base_url))
         .output()
         .map_err(|_| "wrk not found: apt-get install wrk".to_owned())?;
+    let after = Cpu::now();
+    let _ = std::fs::remove_file(&script);
     let text = String::from_utf8_lossy(&output.stdout);
-    if text.contains("Non-2xx") {
+    if text.contains("Non-2xx") || text.contains("Socket errors") {
         return Err(format!("wrk saw errors:\n{text}"));
     }
-    text.lines()
+    let rate: f64 = text
+        .lines()
         .find_map(|l| l.strip_prefix("Requests/sec:"))
         .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| format!("no rate in wrk's output:\n{text}"))
+        .ok_or_else(|| format!("no rate in wrk's output:\n{text}"))?;
+    let requests: f64 = text
+        .lines()
+        .find_map(|l| l.trim().split_once(" requests in "))
+        .and_then(|(n, _)| n.trim().parse().ok())
+        .ok_or_else(|| format!("no request count in wrk's output:\n{text}"))?;
+    let cpu = after.zip(before).map(|(after, before)| {
+        let spent = after.since(before);
+        let per = |seconds: f64| seconds * 1e6 / requests;
+        (per(spent.children_user), per(spent.children_system))
+    });
+    Ok(Turn { rate, cpu })
 }
 
 fn python(server: &Server, users: usize) -> Result<f64, String> {
@@ -196,51 +557,199 @@ fn client_runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-fn throughput() {
-    let server = Server::spawn();
-    let runtime = client_runtime();
-    let client = server.client();
-    println!("end-to-end creates against the embedded server ({THROUGHPUT_USERS} users each)");
-    println!("| client | concurrency | users/s |");
-    println!("|---|---|---|");
-    let mut at = Vec::new();
-    for concurrency in [1, 8, 64] {
-        let rate = runtime.block_on(ours(&client, concurrency, THROUGHPUT_USERS));
-        println!("| usercom | {concurrency} | {rate:.0} |");
-        at.push((concurrency, rate));
-    }
-    let body = String::from_utf8(
+/// The exact body usercom sends for `customer(0)`, for `wrk` to send too.
+fn request_body(client: &Client) -> String {
+    String::from_utf8(
         client
             .create_user_body(&customer(0))
             .expect("a valid payload"),
     )
-    .expect("JSON is UTF-8");
+    .expect("JSON is UTF-8")
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn micros(cpu: Option<(f64, f64)>) -> String {
+    match cpu {
+        Some((user, system)) => format!("{:.1} µs ({user:.1} + {system:.1})", user + system),
+        None => "n/a (needs /proc)".into(),
+    }
+}
+
+/// The first table: usercom and `wrk` taking turns against the fixed-response server.
+fn fixed() {
+    let server = Server::fixed();
+    let runtime = client_runtime();
+    let client = server.client();
+    let body = request_body(&client);
+    println!("the client's own cost, against {}", server.name);
+    println!("machine: {}", machine_load());
+    println!(
+        "{ROUNDS} rounds of {TURN:?} turns (usercom, then wrk; the order alternates by round); \
+         medians, and the median of each round's ratios"
+    );
+    println!(
+        "\n| concurrency | usercom creates/s | wrk requests/s | usercom / wrk | usercom CPU per \
+         create (user + sys) | wrk CPU per request (user + sys) | CPU ratio |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let mut next = 0usize;
+    for concurrency in [1usize, 64] {
+        let mut rounds: Vec<(Turn, Turn)> = Vec::new();
+        for round in 0..ROUNDS {
+            let mut run_ours = || {
+                let started = Instant::now();
+                let first = next;
+                let turn = runtime.block_on(ours(
+                    &client,
+                    concurrency,
+                    (first..).take_while(move |_| started.elapsed() < TURN),
+                ));
+                next += (turn.rate * TURN.as_secs_f64()) as usize + 1;
+                turn
+            };
+            let run_wrk = || wrk(&server, &body, concurrency, TURN);
+            let (a, b) = if round % 2 == 0 {
+                let a = run_ours();
+                (a, run_wrk())
+            } else {
+                let b = run_wrk();
+                (run_ours(), b)
+            };
+            match b {
+                Ok(b) => rounds.push((a, b)),
+                Err(why) => {
+                    println!(
+                        "| {concurrency} | {:.0} | skipped: {why} | | {} | | |",
+                        a.rate,
+                        micros(a.cpu)
+                    );
+                    break;
+                }
+            }
+        }
+        if rounds.is_empty() {
+            continue;
+        }
+        let rate = |f: fn(&(Turn, Turn)) -> f64| median(rounds.iter().map(f).collect());
+        let cpu = |pick: fn(&(Turn, Turn)) -> Turn| -> Option<(f64, f64)> {
+            let user = rounds
+                .iter()
+                .map(|r| pick(r).cpu.map(|c| c.0))
+                .collect::<Option<Vec<_>>>()?;
+            let system = rounds
+                .iter()
+                .map(|r| pick(r).cpu.map(|c| c.1))
+                .collect::<Option<Vec<_>>>()?;
+            Some((median(user), median(system)))
+        };
+        let cpu_ratio = rounds
+            .iter()
+            .map(|(a, b)| Some(a.cpu_total()? / b.cpu_total()?))
+            .collect::<Option<Vec<_>>>()
+            .map(median);
+        println!(
+            "| {concurrency} | {:.0} | {:.0} | {:.0}% | {} | {} | {} |",
+            rate(|r| r.0.rate),
+            rate(|r| r.1.rate),
+            100.0 * rate(|r| r.0.rate / r.1.rate),
+            micros(cpu(|r| r.0)),
+            micros(cpu(|r| r.1)),
+            cpu_ratio.map_or("n/a".into(), |r| format!("{r:.2}x")),
+        );
+    }
+    println!("\nmachine afterwards: {}", machine_load());
+    println!(
+        "goals: CPU ratio at most 2x; usercom / wrk at least 50% at concurrency 64, at least 70% \
+         at concurrency 1"
+    );
+}
+
+/// usercom alone against the fixed-response server, for a profiler.
+fn profile() {
+    let concurrency = std::env::var("USERCOM_BENCH_CONCURRENCY")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(64);
+    let duration = Duration::from_secs(10);
+    let server = Server::fixed();
+    let runtime = client_runtime();
+    let client = server.client();
+    println!(
+        "usercom alone against {}, concurrency {concurrency}",
+        server.name
+    );
+    let started = Instant::now();
+    let turn = runtime.block_on(ours(
+        &client,
+        concurrency,
+        (0..).take_while(move |_| started.elapsed() < duration),
+    ));
+    println!(
+        "{:.0} creates/s, CPU per create {}",
+        turn.rate,
+        micros(turn.cpu)
+    );
+}
+
+/// The second table: against the embedded server, with `wrk` and Python.
+fn embedded() {
+    let server = Server::embedded();
+    let runtime = client_runtime();
+    let client = server.client();
+    println!(
+        "\nend-to-end creates against {} ({THROUGHPUT_USERS} users each)",
+        server.name
+    );
+    println!("machine: {}", machine_load());
+    println!("| client | concurrency | users/s | client CPU per create (user + sys) |");
+    println!("|---|---|---|---|");
+    let mut at = Vec::new();
+    let mut first = 0;
+    for concurrency in [1, 8, 64] {
+        let turn = runtime.block_on(ours(&client, concurrency, first..first + THROUGHPUT_USERS));
+        first += THROUGHPUT_USERS;
+        println!(
+            "| usercom | {concurrency} | {:.0} | {} |",
+            turn.rate,
+            micros(turn.cpu)
+        );
+        at.push((concurrency, turn.rate));
+    }
+    let body = request_body(&client);
     let ours_at = |c: usize| {
         at.iter()
             .find(|(k, _)| *k == c)
             .map(|(_, r)| *r)
             .unwrap_or(0.0)
     };
-    match wrk(&server, &body) {
-        Ok(rate) => {
-            println!("| wrk (ceiling) | 64 | {rate:.0} |");
+    match wrk(&server, &body, 64, Duration::from_secs(5)) {
+        Ok(turn) => {
             println!(
-                "\nusercom at concurrency 64 reaches {:.0}% of wrk's rate (goal: at least 70%)",
-                100.0 * ours_at(64) / rate
+                "| wrk (ceiling) | 64 | {:.0} | {} (wrk's) |",
+                turn.rate,
+                micros(turn.cpu)
+            );
+            println!(
+                "\nusercom at concurrency 64 reaches {:.0}% of wrk's rate",
+                100.0 * ours_at(64) / turn.rate
             );
         }
-        Err(why) => println!("| wrk (ceiling) | 64 | skipped: {why} |"),
+        Err(why) => println!("| wrk (ceiling) | 64 | skipped: {why} | |"),
     }
     match python(&server, 2_000) {
         Ok(rate) => {
-            println!("| Python requests.Session | 1 | {rate:.0} |");
+            println!("| Python requests.Session | 1 | {rate:.0} | |");
             println!(
                 "usercom at concurrency 1 is {:.2}x the Python loop; at 64, {:.1}x",
                 ours_at(1) / rate,
                 ours_at(64) / rate
             );
         }
-        Err(why) => println!("| Python requests.Session | 1 | skipped: {why} |"),
+        Err(why) => println!("| Python requests.Session | 1 | skipped: {why} | |"),
     }
 }
 
@@ -254,7 +763,7 @@ fn peak_rss_kib() -> Option<u64> {
 }
 
 fn memory() {
-    let server = Server::spawn();
+    let server = Server::embedded();
     let runtime = client_runtime();
     let client = server.client();
     runtime.block_on(async {
@@ -287,17 +796,28 @@ fn memory() {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--serve") {
+    let has = |flag: &str| args.iter().any(|a| a == flag);
+    if has("--serve") {
         return serve();
     }
+    if has("--serve-fixed") {
+        return serve_fixed();
+    }
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: do little then.
-    if !args.iter().any(|a| a == "--bench") {
+    if !has("--bench") {
         println!("run with `cargo bench --bench throughput`");
         return;
     }
-    if args.iter().any(|a| a == "memory") {
+    if has("memory") {
         memory();
+    } else if has("profile") {
+        profile();
+    } else if has("fixed") {
+        fixed();
+    } else if has("embedded") {
+        embedded();
     } else {
-        throughput();
+        fixed();
+        embedded();
     }
 }
