@@ -23,12 +23,14 @@ use serde_json::Value;
 #[cfg(feature = "uuid")]
 mod uuid_impls {
     use super::*;
-    use crate::convert::{FitsString, IdValue};
+    use crate::convert::{FitsString, IdText, IdValue};
     use uuid::Uuid;
 
     impl<A> IdValue<A> for Uuid {
-        fn to_id(&self) -> Option<Cow<'_, str>> {
-            Some(Cow::Owned(self.hyphenated().to_string()))
+        /// Hyphenated, kept inline (no allocation).
+        fn to_id(&self) -> Option<IdText<'_>> {
+            let mut buffer = Uuid::encode_buffer();
+            Some(IdText::copied(self.hyphenated().encode_lower(&mut buffer)))
         }
     }
 

@@ -456,7 +456,7 @@ mod newtype {
         (
             "convert::IdValue",
             "to_id",
-            "Option<::std::borrow::Cow<'_, str>>",
+            "Option<$krate::convert::IdText<'_>>",
         ),
         (
             "convert::IntegerValue",
