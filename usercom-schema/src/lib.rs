@@ -24,7 +24,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde_json::Value;
+use json::Value;
+
+mod json;
 
 /// The file name the derive looks for next to `Cargo.toml` when nothing else is configured.
 pub const DEFAULT_FILE_NAME: &str = "usercom.schema.json";
@@ -115,7 +117,7 @@ pub struct Schema {
 /// Why a schema file could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ParseError {
-    /// Not JSON: serde_json's message, with the 1-based line and column.
+    /// Not JSON: what is wrong (in serde_json's words), with the 1-based line and column.
     Json {
         /// What the JSON parser said.
         message: String,
@@ -166,10 +168,10 @@ impl Schema {
 
     /// Reads a schema file's text.
     pub fn parse(text: &str) -> Result<Schema, ParseError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| ParseError::Json {
-            message: strip_position(&e.to_string()),
-            line: e.line(),
-            column: e.column(),
+        let value = json::parse(text).map_err(|e| ParseError::Json {
+            message: e.message.to_owned(),
+            line: e.line,
+            column: e.column,
         })?;
         let Value::Object(mut root) = value else {
             return Err(shape(".", "expected an object with the key `attributes`"));
@@ -283,7 +285,7 @@ impl Schema {
     /// final newline, so that a change reads well in review.
     pub fn to_json(&self) -> String {
         // Written by hand so that each attribute's keys keep their reading order.
-        let quote = |text: &str| Value::from(text).to_string();
+        let quote = json::quote;
         let mut out = String::from("{\n  \"attributes\": [");
         for (index, attribute) in self.attributes().enumerate() {
             out.push_str(if index == 0 { "\n" } else { ",\n" });
@@ -419,15 +421,6 @@ impl fmt::Display for Change {
                 write!(f, "~ {name_std}: display name {from:?} -> {to:?}")
             }
         }
-    }
-}
-
-/// serde_json's message without its own " at line L column C" suffix (the error carries
-/// them apart).
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(cut) => message[..cut].to_owned(),
-        None => message.to_owned(),
     }
 }
 
