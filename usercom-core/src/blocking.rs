@@ -251,22 +251,67 @@ impl Client {
     /// }
     /// # }
     /// ```
-    pub fn create_users<I>(&self, inputs: I, concurrency: usize) -> Outcomes<'_, User>
+    pub fn create_users<'a, I>(&'a self, inputs: I, concurrency: usize) -> Outcomes<'a, User>
     where
         I: IntoIterator,
-        I::IntoIter: Send + 'static,
-        I::Item: IntoUserComUser + Send + Sync + 'static,
+        I::IntoIter: Send + 'a,
+        I::Item: IntoUserComUser + Send + Sync + 'a,
     {
         self.outcomes(self.inner.create_users(inputs, concurrency))
     }
 
-    /// Upserts many values like [`Client::create_users`] creates them; see
-    /// [`crate::Client::upsert_users`].
-    pub fn upsert_users<I>(&self, inputs: I, concurrency: usize) -> Outcomes<'_, Upserted>
+    /// [`Client::create_users`] with [`BulkOptions`](crate::BulkOptions) (concurrency,
+    /// progress reports); see [`crate::Client::create_users_with`]. Inputs may be borrowed.
+    pub fn create_users_with<'a, I>(
+        &'a self,
+        inputs: I,
+        options: crate::BulkOptions,
+    ) -> Outcomes<'a, User>
     where
         I: IntoIterator,
-        I::IntoIter: Send + 'static,
-        I::Item: IntoUserComUser + MapsUserId + Send + Sync + 'static,
+        I::IntoIter: Send + 'a,
+        I::Item: IntoUserComUser + Send + Sync + 'a,
+    {
+        self.outcomes(self.inner.create_users_with(inputs, options))
+    }
+
+    /// [`Client::upsert_users`] with [`BulkOptions`](crate::BulkOptions); see
+    /// [`crate::Client::upsert_users_with`]. Inputs may be borrowed.
+    pub fn upsert_users_with<'a, I>(
+        &'a self,
+        inputs: I,
+        options: crate::BulkOptions,
+    ) -> Outcomes<'a, Upserted>
+    where
+        I: IntoIterator,
+        I::IntoIter: Send + 'a,
+        I::Item: IntoUserComUser + MapsUserId + Send + Sync + 'a,
+    {
+        self.outcomes(self.inner.upsert_users_with(inputs, options))
+    }
+
+    /// A handle on the same client whose every call is bounded as a whole; see
+    /// [`crate::Client::with_call_timeout`].
+    pub fn with_call_timeout(&self, bound: Duration) -> Client {
+        Client {
+            inner: self.inner.with_call_timeout(bound),
+            runtime: self.runtime.clone(),
+        }
+    }
+
+    /// What the client's throttle has seen and learned; see
+    /// [`crate::Client::throttle_stats`].
+    pub fn throttle_stats(&self) -> crate::ThrottleStats {
+        self.inner.throttle_stats()
+    }
+
+    /// Upserts many values like [`Client::create_users`] creates them; see
+    /// [`crate::Client::upsert_users`].
+    pub fn upsert_users<'a, I>(&'a self, inputs: I, concurrency: usize) -> Outcomes<'a, Upserted>
+    where
+        I: IntoIterator,
+        I::IntoIter: Send + 'a,
+        I::Item: IntoUserComUser + MapsUserId + Send + Sync + 'a,
     {
         self.outcomes(self.inner.upsert_users(inputs, concurrency))
     }
@@ -426,6 +471,8 @@ impl ClientBuilder {
         api_version(version: ApiVersion);
         retry_policy(policy: crate::RetryPolicy);
         max_retries(n: u32);
+        rate_limit(per_second: u32);
+        call_timeout(bound: Duration);
     }
 
     /// Checks the settings and builds the client and its runtime thread; see

@@ -10,6 +10,7 @@ use futures_util::{Stream, StreamExt};
 use reqwest::{Method, Url};
 
 use crate::retry::Idempotency::{Idempotent, NotIdempotent};
+use crate::throttle::{Throttle, ThrottleStats};
 use crate::transport::decode;
 use crate::{
     ApiVersion, ClientBuilder, CreateUser, Error, IntoUserComUser, MapsUserId, RetryPolicy, User,
@@ -24,7 +25,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 /// An async client of the User.com public REST API.
 ///
-/// Cheap to clone: clones share one connection pool. Its `Debug` never shows the API key.
+/// Cheap to clone: clones share one connection pool and one throttle (a `429` answered to
+/// one slows them all; see [`Client::throttle_stats`]). Its `Debug` never shows the API key.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), usercom_core::Error> {
@@ -39,6 +41,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    /// The bound on each call of this handle ([`Client::with_call_timeout`]).
+    pub(crate) call_timeout: Option<Duration>,
 }
 
 /// What every clone of a client shares.
@@ -52,6 +56,9 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     /// Only to redact it from the bodies errors keep; never shown.
     pub(crate) api_key: Box<str>,
+    /// What every request waits for: the server's `Retry-After`, the learned rate, the
+    /// user's limit.
+    pub(crate) throttle: Arc<Throttle>,
 }
 
 impl fmt::Debug for Client {
@@ -64,6 +71,8 @@ impl fmt::Debug for Client {
             .field("max_response_bytes", &self.inner.max_response_bytes)
             .field("api_version", &self.inner.api_version)
             .field("retry", &self.inner.retry)
+            .field("call_timeout", &self.call_timeout)
+            .field("throttle", &self.inner.throttle.stats())
             .finish()
     }
 }
@@ -104,15 +113,18 @@ impl Client {
     where
         T: IntoUserComUser + ?Sized,
     {
-        let payload = checked_payload(value)?;
-        let user: User = self
-            .post_json(
-                "users/",
-                &payload.body(self.inner.api_version),
-                NotIdempotent,
-            )
-            .await?;
-        self.finish_custom_attributes(user, true, &payload).await
+        self.bounded(async {
+            let payload = checked_payload(value)?;
+            let user: User = self
+                .post_json(
+                    "users/",
+                    &payload.body(self.inner.api_version),
+                    NotIdempotent,
+                )
+                .await?;
+            self.finish_custom_attributes(user, true, &payload).await
+        })
+        .await
     }
 
     /// Creates the user, or updates the one with the same `user_id`: `POST
@@ -136,48 +148,51 @@ impl Client {
     where
         T: IntoUserComUser + MapsUserId + ?Sized,
     {
-        let payload = checked_payload(value)?;
-        if payload.user_id.is_none() {
-            return Err(Error::invalid_input(
-                "user_id",
-                "upsert matches users on `user_id`, and this value has none",
-            ));
-        }
-        let answer: UpsertAnswer = self
-            .post_json(
-                "users/update_or_create/",
-                &payload.body(self.inner.api_version),
-                Idempotent,
-            )
-            .await?;
-        let created = answer.created;
-        let user = match self.get_user(answer.id).await {
-            Ok(user) => user,
-            Err(source) => {
-                // The user exists; its attributes can still be set by id.
-                let mut custom_attributes_set = true;
-                if payload.has_custom_attributes() {
-                    match self.send_custom_attributes(answer.id, &payload).await {
-                        Ok(Some(user)) => return Ok(Upserted { created, user }),
-                        Ok(None) => {}
-                        Err(error) => {
-                            tracing::debug!(error = %error, "setting custom attributes failed");
-                            custom_attributes_set = false;
+        self.bounded(async {
+            let payload = checked_payload(value)?;
+            if payload.user_id.is_none() {
+                return Err(Error::invalid_input(
+                    "user_id",
+                    "upsert matches users on `user_id`, and this value has none",
+                ));
+            }
+            let answer: UpsertAnswer = self
+                .post_json(
+                    "users/update_or_create/",
+                    &payload.body(self.inner.api_version),
+                    Idempotent,
+                )
+                .await?;
+            let created = answer.created;
+            let user = match self.get_user(answer.id).await {
+                Ok(user) => user,
+                Err(source) => {
+                    // The user exists; its attributes can still be set by id.
+                    let mut custom_attributes_set = true;
+                    if payload.has_custom_attributes() {
+                        match self.send_custom_attributes(answer.id, &payload).await {
+                            Ok(Some(user)) => return Ok(Upserted { created, user }),
+                            Ok(None) => {}
+                            Err(error) => {
+                                tracing::debug!(error = %error, "setting custom attributes failed");
+                                custom_attributes_set = false;
+                            }
                         }
                     }
+                    return Err(Error::ReadBackFailed {
+                        id: answer.id,
+                        created,
+                        custom_attributes_set,
+                        source: Box::new(source),
+                    });
                 }
-                return Err(Error::ReadBackFailed {
-                    id: answer.id,
-                    created,
-                    custom_attributes_set,
-                    source: Box::new(source),
-                });
-            }
-        };
-        let user = self
-            .finish_custom_attributes(user, created, &payload)
-            .await?;
-        Ok(Upserted { created, user })
+            };
+            let user = self
+                .finish_custom_attributes(user, created, &payload)
+                .await?;
+            Ok(Upserted { created, user })
+        })
+        .await
     }
 
     /// Sets the custom attributes of `attributes` (its standard attributes are ignored) on
@@ -208,17 +223,20 @@ impl Client {
     where
         T: IntoUserComUser + ?Sized,
     {
-        let payload = checked_payload(attributes)?;
-        if !payload.has_custom_attributes() {
-            return Err(Error::invalid_input(
-                "attributes",
-                "this value has no custom attributes to set",
-            ));
-        }
-        match self.send_custom_attributes(user_id, &payload).await? {
-            Some(user) => Ok(user),
-            None => self.get_user(user_id).await,
-        }
+        self.bounded(async {
+            let payload = checked_payload(attributes)?;
+            if !payload.has_custom_attributes() {
+                return Err(Error::invalid_input(
+                    "attributes",
+                    "this value has no custom attributes to set",
+                ));
+            }
+            match self.send_custom_attributes(user_id, &payload).await? {
+                Some(user) => Ok(user),
+                None => self.get_user(user_id).await,
+            }
+        })
+        .await
     }
 
     /// Sends the custom attributes of `payload` to the user `id`. Any 2xx is a success: the
@@ -281,15 +299,19 @@ impl Client {
 
     /// Upserts many values like [`Client::create_users`] creates them: at most `concurrency`
     /// in flight, inputs pulled lazily, one `(index, result)` per input.
-    pub fn upsert_users<I>(
-        &self,
+    ///
+    /// Inputs may be borrowed (`&customers`, `customers.iter()`): nothing is copied.
+    /// [`Client::upsert_users_with`] takes [`BulkOptions`](crate::BulkOptions) (progress
+    /// reports).
+    pub fn upsert_users<'a, I>(
+        &'a self,
         inputs: I,
         concurrency: usize,
-    ) -> impl Stream<Item = (usize, Result<Upserted, Error>)> + Send + '_
+    ) -> impl Stream<Item = (usize, Result<Upserted, Error>)> + Send + 'a
     where
         I: IntoIterator,
-        I::IntoIter: Send + 'static,
-        I::Item: IntoUserComUser + MapsUserId + Send + Sync + 'static,
+        I::IntoIter: Send + 'a,
+        I::Item: IntoUserComUser + MapsUserId + Send + Sync + 'a,
     {
         futures_util::stream::iter(inputs)
             .enumerate()
@@ -303,7 +325,11 @@ impl Client {
     ///
     /// `inputs` is pulled lazily, as requests complete: memory stays constant whatever its
     /// length, and every input yields exactly one outcome. A `concurrency` of 0 is taken as
-    /// 1. Each create behaves as [`Client::create_user`].
+    /// 1. Each create behaves as [`Client::create_user`], and waits its turn at the client's
+    /// throttle: against a rate-limited server the run goes at the server's pace (see
+    /// [`Client::throttle_stats`]). Inputs may be borrowed (`&customers`, `customers.iter()`):
+    /// nothing is copied. [`Client::create_users_with`] takes
+    /// [`BulkOptions`](crate::BulkOptions) (progress reports).
     ///
     /// ```no_run
     /// # async fn run(client: usercom_core::Client) {
@@ -320,29 +346,29 @@ impl Client {
     /// }
     /// # }
     /// ```
-    pub fn create_users<I>(
-        &self,
+    pub fn create_users<'a, I>(
+        &'a self,
         inputs: I,
         concurrency: usize,
-    ) -> impl Stream<Item = (usize, Result<User, Error>)> + Send + '_
+    ) -> impl Stream<Item = (usize, Result<User, Error>)> + Send + 'a
     where
         I: IntoIterator,
-        I::IntoIter: Send + 'static,
-        I::Item: IntoUserComUser + Send + Sync + 'static,
+        I::IntoIter: Send + 'a,
+        I::Item: IntoUserComUser + Send + Sync + 'a,
     {
         self.create_users_from_stream(futures_util::stream::iter(inputs), concurrency)
     }
 
     /// [`Client::create_users`] for inputs that arrive as a [`Stream`] (read from a file or a
     /// database cursor, say).
-    pub fn create_users_from_stream<S>(
-        &self,
+    pub fn create_users_from_stream<'a, S>(
+        &'a self,
         inputs: S,
         concurrency: usize,
-    ) -> impl Stream<Item = (usize, Result<User, Error>)> + Send + '_
+    ) -> impl Stream<Item = (usize, Result<User, Error>)> + Send + 'a
     where
-        S: Stream + Send + 'static,
-        S::Item: IntoUserComUser + Send + Sync + 'static,
+        S: Stream + Send + 'a,
+        S::Item: IntoUserComUser + Send + Sync + 'a,
     {
         inputs
             .enumerate()
@@ -353,6 +379,56 @@ impl Client {
     /// The API version this client speaks.
     pub fn api_version(&self) -> ApiVersion {
         self.inner.api_version
+    }
+
+    /// A handle on the same client (connection pool, throttle, settings) whose every call
+    /// is bounded by `bound` as a whole, waits and retries included: a sign-up handler's
+    /// create that must answer within a few seconds. The call fails with
+    /// [`Error::CallTimeout`] when the bound runs out, saying whether the request was sent
+    /// and whether it may have been processed. It replaces any
+    /// [`ClientBuilder::call_timeout`] for this handle.
+    ///
+    /// ```no_run
+    /// # async fn run(client: usercom_core::Client) -> Result<(), usercom_core::Error> {
+    /// use std::time::Duration;
+    /// use usercom_core::{CreateUser, Error, RequestState};
+    /// let quick = client.with_call_timeout(Duration::from_secs(3));
+    /// match quick.create_user(&CreateUser::new().email("ada@example.org")).await {
+    ///     Ok(user) => println!("created {}", user.id),
+    ///     Err(Error::CallTimeout { state: RequestState::OutcomeUnknown, .. }) => {
+    ///         // The user may exist: look it up before creating it again.
+    ///     }
+    ///     Err(err) if err.safe_to_retry() => { /* nothing was created: try later */ }
+    ///     Err(err) => return Err(err),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn with_call_timeout(&self, bound: Duration) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            call_timeout: Some(bound),
+        }
+    }
+
+    /// What the client's throttle has seen and learned: the rate it paces requests at, the
+    /// throttling answers received, the time spent held back. Shared by every clone.
+    ///
+    /// Every request of a client waits its turn there. A `Retry-After` (from a `429` or a
+    /// `503`) holds back every request of the client until it has passed, not only the one
+    /// that got it; a refusal without it holds them back briefly. From the refusals the
+    /// client learns the rate the server allows (its burst from the first refusal, then its
+    /// rate from the next, as a token bucket or a sliding window) and paces its requests
+    /// just under it, so that refusals become rare instead of merely obeyed. A refusal
+    /// among mostly successful requests teaches nothing. See also
+    /// [`ClientBuilder::rate_limit`] and [`RetryPolicy`](crate::RetryPolicy#throttling).
+    ///
+    /// ```
+    /// let client = usercom_core::Client::new("my-app", &"k".repeat(64))?;
+    /// assert_eq!(client.throttle_stats().learned_rate, None);
+    /// # Ok::<(), usercom_core::Error>(())
+    /// ```
+    pub fn throttle_stats(&self) -> ThrottleStats {
+        self.inner.throttle.stats()
     }
 
     /// The exact JSON body `create_user` would send first for `value`, after the same

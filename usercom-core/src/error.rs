@@ -190,6 +190,79 @@ pub enum Error {
         /// The response body, as received.
         body: String,
     },
+
+    /// The call did not finish within its time bound
+    /// ([`ClientBuilder::call_timeout`](crate::ClientBuilder::call_timeout),
+    /// [`Client::with_call_timeout`](crate::Client::with_call_timeout)), retries and waits
+    /// included. `state` says what became of the request the call was making when the bound
+    /// ran out. (For a create with custom attributes whose second step ran out of time, the
+    /// error is [`Error::AttributesNotSet`] with this as its source: the user exists.)
+    #[error("the call did not finish within its bound of {limit:?}: {}", state.describe())]
+    CallTimeout {
+        /// The bound.
+        limit: std::time::Duration,
+        /// What became of the request under way.
+        state: RequestState,
+    },
+
+    /// The server kept refusing the request with throttling answers (`429`, `503`) past a
+    /// bound of the [`RetryPolicy`](crate::RetryPolicy) (`max_throttled_time`,
+    /// `max_throttled_retries`), or asked the client to wait longer than its `max_backoff`.
+    /// Nothing was processed: the request is safe to send again later. `source` is the last
+    /// refusal (its status, body and `Retry-After`).
+    #[error(
+        "User.com kept refusing the request ({} times over {waited:?}), past {bound}; it was \
+         not processed (safe to send again later)",
+        refusals
+    )]
+    Throttled {
+        /// How many refusals this request received (0: it was never sent, the client being
+        /// held back for all its requests).
+        refusals: u32,
+        /// How long the request was refused or held back.
+        waited: std::time::Duration,
+        /// The bound reached, in words (e.g. `RetryPolicy::max_throttled_time of 300s`).
+        bound: String,
+        /// The last throttling answer, an [`Error::Api`].
+        #[source]
+        source: Box<Error>,
+    },
+}
+
+/// What became of a request when its call ran out of time ([`Error::CallTimeout`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RequestState {
+    /// It was never sent: the call was still waiting (for the server's rate limit, or before
+    /// a retry). Nothing was created or changed; safe to send again.
+    NotSent,
+    /// Every attempt was refused without being processed (`429`, `503`, a connection that
+    /// could not be opened). Nothing was created or changed; safe to send again.
+    NotProcessed,
+    /// A request was on its way or awaiting its answer: the server may have processed it.
+    /// After a create, the user may exist: look it up before creating it again, or send it
+    /// with `upsert_user`, which is safe to repeat.
+    OutcomeUnknown,
+}
+
+impl RequestState {
+    fn describe(self) -> &'static str {
+        match self {
+            RequestState::NotSent => {
+                "the request was never sent (the client was waiting for the server's rate limit \
+                 or to retry); nothing was created or changed, safe to send again"
+            }
+            RequestState::NotProcessed => {
+                "every attempt was refused without being processed (429, 503 or no connection); \
+                 nothing was created or changed, safe to send again"
+            }
+            RequestState::OutcomeUnknown => {
+                "a request was under way when the bound ran out, so the outcome is unknown: the \
+                 server may have processed it; before creating the user again, look it up in \
+                 User.com, e.g. by email, or send it with `upsert_user`, which is safe to repeat"
+            }
+        }
+    }
 }
 
 impl Error {
@@ -200,13 +273,16 @@ impl Error {
             Error::Api { status, .. }
             | Error::Decode { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
-            Error::AttributesNotSet { source, .. } | Error::ReadBackFailed { source, .. } => {
-                source.status()
-            }
+            Error::AttributesNotSet { source, .. }
+            | Error::ReadBackFailed { source, .. }
+            | Error::Throttled { source, .. } => source.status(),
             Error::Transport { source } | Error::Timeout { source } | Error::Tls { source, .. } => {
                 source.status().map(|s| s.as_u16())
             }
-            Error::Config { .. } | Error::InvalidInput { .. } | Error::Read { .. } => None,
+            Error::Config { .. }
+            | Error::InvalidInput { .. }
+            | Error::Read { .. }
+            | Error::CallTimeout { .. } => None,
         }
     }
 
@@ -219,6 +295,8 @@ impl Error {
         match self {
             Error::Api { status, .. } => matches!(status, 429 | 503),
             Error::Transport { source } => source.is_connect(),
+            Error::Throttled { .. } => true,
+            Error::CallTimeout { state, .. } => *state != RequestState::OutcomeUnknown,
             _ => false,
         }
     }
@@ -233,6 +311,7 @@ impl Error {
             Error::Api { status, .. } => matches!(status, 500 | 502 | 504),
             Error::Timeout { .. } => true,
             Error::Transport { source } => !source.is_connect(),
+            Error::CallTimeout { state, .. } => *state == RequestState::OutcomeUnknown,
             _ => false,
         }
     }
@@ -241,6 +320,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<std::time::Duration> {
         match self {
             Error::Api { retry_after, .. } => *retry_after,
+            Error::Throttled { source, .. } => source.retry_after(),
             _ => None,
         }
     }
@@ -249,7 +329,9 @@ impl Error {
     pub fn body(&self) -> Option<&str> {
         match self {
             Error::Api { body, .. } | Error::Decode { body, .. } => Some(body),
-            Error::AttributesNotSet { source, .. } => source.body(),
+            Error::AttributesNotSet { source, .. } | Error::Throttled { source, .. } => {
+                source.body()
+            }
             _ => None,
         }
     }

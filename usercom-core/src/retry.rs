@@ -16,6 +16,20 @@ use crate::Error;
 /// server's `Retry-After`. When `Retry-After` asks for more than `max_backoff`, the client
 /// does not wait: it returns the error, whose [`Error::retry_after`] says how long to wait.
 ///
+/// # Throttling
+///
+/// A throttling answer (`429`, `503`) holds back every request of the client, not only the
+/// one that got it (see [`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit) and
+/// [`Client::throttle_stats`](crate::Client::throttle_stats)). Such an answer uses up one of
+/// the request's `max_retries` only when no other request of the client has succeeded since
+/// it was sent: while the client makes progress, a refused request simply waits its turn
+/// again. It fails when the server has kept refusing it for [`max_throttled_time`] (5 minutes
+/// by default) or, if set, [`max_throttled_retries`] times; the error is
+/// [`Error::Throttled`], and says so.
+///
+/// [`max_throttled_time`]: RetryPolicy::max_throttled_time
+/// [`max_throttled_retries`]: RetryPolicy::max_throttled_retries
+///
 /// ```
 /// use std::time::Duration;
 /// use usercom_core::{Client, RetryPolicy};
@@ -31,6 +45,8 @@ pub struct RetryPolicy {
     max_retries: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
+    max_throttled_time: Duration,
+    max_throttled_retries: Option<u32>,
 }
 
 /// Default number of retries.
@@ -39,6 +55,8 @@ pub const DEFAULT_MAX_RETRIES: u32 = 3;
 pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(250);
 /// Default cap on any wait, `Retry-After` included.
 pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// Default bound on how long one request may keep being refused by throttling answers.
+pub const DEFAULT_MAX_THROTTLED_TIME: Duration = Duration::from_secs(300);
 
 impl Default for RetryPolicy {
     /// [`DEFAULT_MAX_RETRIES`] retries, waits from [`DEFAULT_INITIAL_BACKOFF`] up to
@@ -48,6 +66,8 @@ impl Default for RetryPolicy {
             max_retries: DEFAULT_MAX_RETRIES,
             initial_backoff: DEFAULT_INITIAL_BACKOFF,
             max_backoff: DEFAULT_MAX_BACKOFF,
+            max_throttled_time: DEFAULT_MAX_THROTTLED_TIME,
+            max_throttled_retries: None,
         }
     }
 }
@@ -82,9 +102,71 @@ impl RetryPolicy {
         self
     }
 
+    /// How long one request may keep being refused by throttling answers (`429`, `503`),
+    /// from its first refusal, while the client makes progress (default
+    /// [`DEFAULT_MAX_THROTTLED_TIME`]); past it, the request fails with
+    /// [`Error::Throttled`]. See [Throttling](RetryPolicy#throttling).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use usercom_core::RetryPolicy;
+    /// // A nightly import may wait out a long throttle; a sign-up handler should not.
+    /// let nightly = RetryPolicy::default().max_throttled_time(Duration::from_secs(3600));
+    /// let signup = RetryPolicy::default().max_throttled_time(Duration::from_secs(5));
+    /// # let _ = (nightly, signup);
+    /// ```
+    #[must_use]
+    pub fn max_throttled_time(mut self, bound: Duration) -> Self {
+        self.max_throttled_time = bound;
+        self
+    }
+
+    /// At most `n` throttling answers for one request (default: no count, only
+    /// [`max_throttled_time`](RetryPolicy::max_throttled_time)); the next one fails it with
+    /// [`Error::Throttled`].
+    ///
+    /// ```
+    /// use usercom_core::RetryPolicy;
+    /// let policy = RetryPolicy::default().max_throttled_retries(20);
+    /// # let _ = policy;
+    /// ```
+    #[must_use]
+    pub fn max_throttled_retries(mut self, n: u32) -> Self {
+        self.max_throttled_retries = Some(n);
+        self
+    }
+
     /// How many retries are allowed.
     pub fn retries(&self) -> u32 {
         self.max_retries
+    }
+
+    /// The longest wait before a retry, and the longest `Retry-After` waited out.
+    pub(crate) fn backoff_cap(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// The bound, in words, that a request refused `refusals` times, the first refusal
+    /// `throttled_for` ago, has reached, if any.
+    pub(crate) fn throttle_bound(&self, refusals: u32, throttled_for: Duration) -> Option<String> {
+        if let Some(n) = self.max_throttled_retries.filter(|&n| refusals > n) {
+            return Some(format!("RetryPolicy::max_throttled_retries of {n}"));
+        }
+        (throttled_for >= self.max_throttled_time).then(|| {
+            format!(
+                "RetryPolicy::max_throttled_time of {:?}",
+                self.max_throttled_time
+            )
+        })
+    }
+
+    /// The jittered wait before retry number `retries_done + 1`, before any `Retry-After`.
+    pub(crate) fn backoff(&self, retries_done: u32) -> Duration {
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(retries_done))
+            .min(self.max_backoff);
+        ceiling.mul_f64(fastrand::f64())
     }
 
     /// The wait before retrying after `error`, or `None` when it must not be retried.
@@ -104,11 +186,7 @@ impl RetryPolicy {
         if !retryable {
             return None;
         }
-        let ceiling = self
-            .initial_backoff
-            .saturating_mul(2u32.saturating_pow(retries_done))
-            .min(self.max_backoff);
-        let backoff = ceiling.mul_f64(fastrand::f64());
+        let backoff = self.backoff(retries_done);
         match error.retry_after() {
             Some(wait) if wait > self.max_backoff => None,
             Some(wait) => Some(backoff.max(wait)),

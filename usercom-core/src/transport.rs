@@ -3,7 +3,10 @@
 //! status first), [`decode`] turns a success into the caller's type. A create reads, from
 //! `Client::create_user` in `client`: `post_json` → `send_with` → `attempt` → `decode`.
 
-use std::time::Instant;
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use bytes::Bytes;
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
@@ -12,7 +15,20 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::retry::Idempotency::{self, Idempotent};
-use crate::{Client, Error};
+use crate::throttle::{Refusal, Refused};
+use crate::{Client, Error, RequestState};
+
+tokio::task_local! {
+    /// The deadline and bound of the call under way, set by [`Client::bounded`].
+    static CALL_BOUND: Option<(Instant, Duration)>;
+}
+
+/// A deadline `limit` from now, with its bound (none for a bound too far to count).
+fn bound_from_now(limit: Duration) -> Option<(Instant, Duration)> {
+    Instant::now()
+        .checked_add(limit)
+        .map(|deadline| (deadline, limit))
+}
 
 impl Client {
     /// POSTs `body` to `path` and decodes the answer, retrying under the client's policy.
@@ -47,6 +63,12 @@ impl Client {
     }
 
     /// [`Client::send`] with the decoder of a success body given.
+    ///
+    /// Each attempt first waits its turn at the client's throttle; the answer is reported
+    /// back to it. A throttling answer (`429`, `503`) is retried without using up the retry
+    /// budget while other requests of the client succeed, until the policy's throttle bounds;
+    /// everything else follows [`RetryPolicy::delay`](crate::RetryPolicy). The call's bound,
+    /// if any, covers the waits, the attempts and the backoff.
     pub(crate) async fn send_with<R>(
         &self,
         method: Method,
@@ -60,21 +82,74 @@ impl Client {
             .base_url
             .join(path)
             .map_err(|e| Error::config(format!("cannot join `{path}` to the base URL: {e}")))?;
+        let policy = &self.inner.retry;
+        let bound = self.call_bound();
+        let deadline = bound.map(|(deadline, _)| deadline);
+        let timed_out = |state| Error::CallTimeout {
+            limit: bound.map_or(Duration::ZERO, |(_, limit)| limit),
+            state,
+        };
         let mut retries_done = 0;
+        let mut attempts = 0u32;
+        let mut refusals = 0u32;
+        let mut first_refusal: Option<Instant> = None;
         loop {
+            let ticket = match self
+                .inner
+                .throttle
+                .acquire(deadline, policy.backoff_cap())
+                .await
+            {
+                Ok(ticket) => ticket,
+                Err(Refused::Deadline) => {
+                    return Err(timed_out(if attempts == 0 {
+                        RequestState::NotSent
+                    } else {
+                        RequestState::NotProcessed
+                    }))
+                }
+                Err(Refused::TooLong {
+                    status,
+                    body,
+                    remaining,
+                }) => {
+                    return Err(Error::Throttled {
+                        refusals,
+                        waited: first_refusal.map_or(Duration::ZERO, |at| at.elapsed()),
+                        bound: format!(
+                            "the retry policy's max_backoff of {:?} (User.com asked every request \
+                             to wait {remaining:?} more)",
+                            policy.backoff_cap()
+                        ),
+                        source: Box::new(Error::Api {
+                            status,
+                            body,
+                            retry_after: Some(remaining),
+                        }),
+                    })
+                }
+            };
+            attempts += 1;
             let span = tracing::info_span!(
                 "usercom.request",
                 method = %method,
                 path,
-                attempt = retries_done + 1,
+                attempt = attempts,
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
             let started = Instant::now();
-            let result = self
+            let attempt = self
                 .attempt(method.clone(), url.clone(), body.clone(), decoder)
-                .instrument(span.clone())
-                .await;
+                .instrument(span.clone());
+            let result = match deadline {
+                Some(deadline) => match tokio::time::timeout_at(deadline, attempt).await {
+                    Ok(result) => result,
+                    // The request may have reached the server: the ticket goes unanswered.
+                    Err(_) => return Err(timed_out(RequestState::OutcomeUnknown)),
+                },
+                None => attempt.await,
+            };
             span.record("latency_ms", started.elapsed().as_millis() as u64);
             let status = match &result {
                 Ok((status, _)) => Some(*status),
@@ -84,27 +159,107 @@ impl Client {
                 span.record("status", status);
             }
             let error = match result {
-                Ok((_, value)) => return Ok(value),
+                Ok((_, value)) => {
+                    ticket.taken();
+                    return Ok(value);
+                }
                 Err(error) => error,
             };
-            match self.inner.retry.delay(&error, idempotency, retries_done) {
-                Some(delay) => {
-                    span.in_scope(|| {
-                        // The error's text may quote the server, which may quote the payload:
-                        // only at debug level.
-                        tracing::info!(
-                            retry_in_ms = delay.as_millis() as u64,
-                            status = error.status(),
-                            "retrying"
-                        );
-                        tracing::debug!(error = %error, "retry cause");
+            let sent_at = ticket.sent_at();
+            let delay = if let Error::Api {
+                status: status @ (429 | 503),
+                body,
+                retry_after,
+            } = &error
+            {
+                ticket.refused(Refusal {
+                    status: *status,
+                    body: body.clone(),
+                    retry_after: *retry_after,
+                });
+                refusals += 1;
+                let now = Instant::now();
+                let since = *first_refusal.get_or_insert(now);
+                if let Some(bound) = policy.throttle_bound(refusals, now - since) {
+                    return Err(Error::Throttled {
+                        refusals,
+                        waited: now - since,
+                        bound,
+                        source: Box::new(error),
                     });
-                    tokio::time::sleep(delay).await;
+                }
+                if policy.retries() == 0
+                    || retry_after.is_some_and(|wait| wait > policy.backoff_cap())
+                {
+                    return Err(error);
+                }
+                // While other requests of the client succeed, a refusal is the client's pace,
+                // not this request's failure: it waits its turn again without using up a
+                // retry.
+                let progressed = self
+                    .inner
+                    .throttle
+                    .last_success()
+                    .is_some_and(|at| at > sent_at);
+                let delay = policy.backoff(retries_done);
+                if !progressed {
+                    if retries_done >= policy.retries() {
+                        return Err(error);
+                    }
                     retries_done += 1;
                 }
-                None => return Err(error),
+                delay
+            } else {
+                if status.is_some() {
+                    ticket.taken();
+                } else {
+                    drop(ticket);
+                }
+                match self.inner.retry.delay(&error, idempotency, retries_done) {
+                    Some(delay) => {
+                        retries_done += 1;
+                        delay
+                    }
+                    None => return Err(error),
+                }
+            };
+            span.in_scope(|| {
+                // The error's text may quote the server, which may quote the payload: only at
+                // debug level.
+                tracing::info!(
+                    retry_in_ms = delay.as_millis() as u64,
+                    status = error.status(),
+                    "retrying"
+                );
+                tracing::debug!(error = %error, "retry cause");
+            });
+            if let Some(deadline) = deadline {
+                if Instant::now() + delay >= deadline {
+                    return Err(timed_out(RequestState::NotProcessed));
+                }
             }
+            tokio::time::sleep(delay).await;
         }
+    }
+
+    /// The deadline and bound of the call under way: the one [`Client::bounded`] set for the
+    /// whole call, else one for this request alone, from the handle's call bound.
+    fn call_bound(&self) -> Option<(Instant, Duration)> {
+        CALL_BOUND
+            .try_with(|bound| *bound)
+            .ok()
+            .flatten()
+            .or_else(|| self.call_timeout.and_then(bound_from_now))
+    }
+
+    /// Runs `call`, one operation that may make several requests, under the handle's call
+    /// bound as a whole. Calls nested in it keep its deadline.
+    pub(crate) async fn bounded<F: Future>(&self, call: F) -> F::Output {
+        if CALL_BOUND.try_with(|_| ()).is_ok() {
+            return call.await;
+        }
+        let bound = self.call_timeout.and_then(bound_from_now);
+        CALL_BOUND.scope(bound, call).await
     }
 
     /// One attempt: send, read the capped body, decode a success.

@@ -1,0 +1,1028 @@
+//! The throttle every request of a client goes through: the server's `Retry-After` held for
+//! all of them, a request rate learned from the server's refusals, and the user's own limit.
+//!
+//! # How the rate is learned
+//!
+//! A client starts unpaced. Each throttling answer (`429`, `503`) is part of an *episode*:
+//! the refusals of requests sent before the client reacted to the last one belong to it, so
+//! 32 requests refused at once teach one lesson, not 32. An episode is judged once every
+//! request sent before its refusal arrived has been answered:
+//!
+//! - If most of those requests went through, the refusal was isolated (a flaky proxy, another
+//!   process spending the quota for a moment): nothing is learned. An unpaced client learns
+//!   only from a burst of refusals (at least 3 requests sent while the refusal was on its
+//!   way back, half of them refused).
+//! - The first episode measures the burst the server allows (`B`, the successes before it)
+//!   and starts pacing at `B` per second, then doubles the rate every 250 ms while requests
+//!   go through ("slow start"): a sliding window of `B` a second is then right at once, and
+//!   a token bucket's rate is found in a few steps.
+//! - Every later episode estimates the server's rate from what it took: when the successes
+//!   of the last second equal `B`, the limit is a window of `B` a second; otherwise it is a
+//!   token bucket of `B` tokens, empty at the previous refusal, and the rate is the one that
+//!   empties it exactly when the server refused (solved by bisection over the admitted
+//!   requests' send times; the burst is corrected for what the bucket refilled during the
+//!   first episode). The client then paces at 98.5% of it, and creeps up by 0.02% of it a
+//!   second (to notice a raised limit), so that the next refusal is minutes away rather than
+//!   one a second.
+//!
+//! A `Retry-After` holds every request of the client until it has passed (the server sees
+//! nothing from the client meanwhile); a refusal without one holds them for 25 ms, doubling
+//! while refusals go on without a success. Requests wait in order (first come, first sent).
+
+use std::collections::VecDeque;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use governor::clock::Clock;
+use tokio::time::Instant;
+
+/// The window a rate is counted over.
+const WINDOW: Duration = Duration::from_secs(1);
+/// The share of an estimated rate the client paces at.
+const BETA: f64 = 0.985;
+/// How fast the paced rate creeps up, as a share of the estimate per second.
+const ALPHA: f64 = 0.0002;
+/// How long the rate takes to double during slow start.
+const DOUBLING: Duration = Duration::from_millis(250);
+/// The pause after a refusal without `Retry-After`; it doubles while refusals go on.
+const SHORT_PAUSE: Duration = Duration::from_millis(25);
+/// The most doublings of [`SHORT_PAUSE`] (25 ms × 2⁶ = 1.6 s).
+const SHORT_PAUSE_DOUBLINGS: u32 = 6;
+/// How many of the last requests sent show whether an unpaced client hit a limit.
+const UNPACED_COHORT: usize = 16;
+/// Successes needed before a first refusal teaches a rate.
+const MIN_EVIDENCE: u64 = 4;
+/// How long an episode waits for the answers it is judged on.
+const SETTLE_MAX: Duration = Duration::from_secs(2);
+/// How many send records are kept at most.
+const MAX_RECORDS: usize = 1 << 16;
+/// How old a send record may get while no episode needs it.
+const RECORD_HORIZON: Duration = Duration::from_secs(10);
+/// How late a paced request may be and still keep the pace (timers wake late).
+const CATCH_UP: Duration = Duration::from_millis(25);
+/// The slowest and fastest paced rates, in requests per second.
+const MIN_RATE: f64 = 0.1;
+const MAX_RATE: f64 = 1e7;
+/// The longest pause kept (a `Retry-After` of years is held for a year).
+const MAX_PAUSE: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// What the client's shared throttle has seen and learned: see
+/// [`Client::throttle_stats`](crate::Client::throttle_stats).
+///
+/// ```
+/// let client = usercom_core::Client::new("my-app", &"k".repeat(64))?;
+/// let stats = client.throttle_stats();
+/// assert_eq!(stats.learned_rate, None, "a new client is not paced");
+/// assert_eq!(stats.throttled_answers, 0);
+/// # Ok::<(), usercom_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ThrottleStats {
+    /// The rate, in requests per second, at which the client paces its requests, learned
+    /// from the server's refusals; `None` while it is not paced (no refusal yet, or too few
+    /// successes to learn from). A limit set with
+    /// [`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit) applies besides.
+    pub learned_rate: Option<f64>,
+    /// The throttling answers (`429`, `503`) the client has received.
+    pub throttled_answers: u64,
+    /// How long, in total, the client has held all its requests back on the server's word
+    /// (`Retry-After`, or the short pause after a refusal without it).
+    pub paused: Duration,
+}
+
+/// Why a request was not let through.
+#[derive(Debug)]
+pub(crate) enum Refused {
+    /// The call's time bound would pass before the request could be sent.
+    Deadline,
+    /// The server asked every request to wait longer than the retry policy's `max_backoff`.
+    TooLong {
+        /// The status of the answer that asked.
+        status: u16,
+        /// Its body.
+        body: String,
+        /// How much of the wait is left.
+        remaining: Duration,
+    },
+}
+
+/// The throttle shared by every clone of a client.
+pub(crate) struct Throttle {
+    state: Mutex<State>,
+    /// Requests that cannot go at once wait here, in order; the one holding it waits for
+    /// its slot.
+    queue: tokio::sync::Mutex<()>,
+    /// The user's own limit.
+    limiter: Option<UserLimit>,
+}
+
+type UserLimit = governor::RateLimiter<
+    governor::state::NotKeyed,
+    governor::state::InMemoryState,
+    TokioClock,
+    governor::middleware::NoOpMiddleware<std::time::Instant>,
+>;
+
+/// Tokio's clock, so that the user's limit follows `tokio::time::pause` like every other
+/// wait of the client.
+#[derive(Debug, Clone, Copy, Default)]
+struct TokioClock;
+
+impl Clock for TokioClock {
+    type Instant = std::time::Instant;
+
+    fn now(&self) -> std::time::Instant {
+        Instant::now().into_std()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// No rate learned: unpaced.
+    Unknown,
+    /// Doubling from a first estimate.
+    SlowStart,
+    /// Near an estimate, creeping up.
+    Avoid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Pending,
+    /// Answered, not a throttling refusal: the server took it.
+    Taken,
+    Refused,
+    /// Never answered (abandoned, timed out, connection failed).
+    Gone,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    at: Instant,
+    outcome: Outcome,
+}
+
+/// A refusal being judged.
+#[derive(Debug, Clone, Copy)]
+struct Episode {
+    /// The refused request.
+    id: u64,
+    /// When it was sent.
+    sent: Instant,
+    /// When its refusal arrived.
+    received: Instant,
+    /// Whether it carried `Retry-After`.
+    retry_after: bool,
+}
+
+struct State {
+    rate: Option<f64>,
+    mode: Mode,
+    /// The estimate the rate creeps up from.
+    ceiling: f64,
+    /// The burst measured at the first episode.
+    burst: f64,
+    next_slot: Instant,
+    pause_until: Option<Instant>,
+    /// What asked for the current pause: status and body.
+    paused_by: Option<(u16, String)>,
+    last_grow: Instant,
+    /// When the client last reacted to a refusal; refusals of requests sent before belong
+    /// to that episode.
+    last_reaction: Option<Instant>,
+    /// Whether a request sent after the last reaction went through.
+    progress_since_reaction: bool,
+    /// Refusals without `Retry-After` in a row without a success in between.
+    streak: u32,
+    pending: Option<Episode>,
+    records: VecDeque<Record>,
+    /// The id of `records[0]`.
+    first_id: u64,
+    /// Requests taken whose records were dropped.
+    dropped_taken: u64,
+    /// Whether a record at or after `last_refused` has been dropped.
+    dropped_since_refusal: bool,
+    /// Answer times of taken requests, over the last two windows.
+    successes: VecDeque<Instant>,
+    last_success: Option<Instant>,
+    first_send: Option<Instant>,
+    first_episode: Option<Instant>,
+    /// The first episode's cycle: successes, and how long from its start to the refusal.
+    first_cycle: (f64, Duration),
+    /// When the latest pauses ended (or will).
+    pause_ends: VecDeque<Instant>,
+    /// When the latest refused request was sent (the bucket was empty then).
+    last_refused: Option<Instant>,
+    /// Requests waiting in the queue.
+    waiters: usize,
+    throttled_answers: u64,
+    paused_total: Duration,
+}
+
+impl Throttle {
+    /// A throttle, with the user's limit of `per_second` requests, evenly spaced, if given.
+    pub(crate) fn new(per_second: Option<NonZeroU32>) -> Throttle {
+        let now = Instant::now();
+        let limiter = per_second.map(|n| {
+            // Timers wake up to a millisecond late; a burst of 5 ms worth of requests (at
+            // least 2) lets a late request's successor make up for it, so that the pace
+            // holds without exceeding the limit over any longer span.
+            let burst = (n.get() / 200).max(2);
+            let quota = governor::Quota::per_second(n)
+                .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
+            governor::RateLimiter::direct_with_clock(quota, TokioClock)
+        });
+        Throttle {
+            state: Mutex::new(State {
+                rate: None,
+                mode: Mode::Unknown,
+                ceiling: 0.0,
+                burst: 0.0,
+                next_slot: now,
+                pause_until: None,
+                paused_by: None,
+                last_grow: now,
+                last_reaction: None,
+                progress_since_reaction: false,
+                streak: 0,
+                pending: None,
+                records: VecDeque::new(),
+                first_id: 0,
+                dropped_taken: 0,
+                dropped_since_refusal: false,
+                successes: VecDeque::new(),
+                last_success: None,
+                first_send: None,
+                first_episode: None,
+                first_cycle: (0.0, Duration::ZERO),
+                pause_ends: VecDeque::new(),
+                last_refused: None,
+                waiters: 0,
+                throttled_answers: 0,
+                paused_total: Duration::ZERO,
+            }),
+            queue: tokio::sync::Mutex::new(()),
+            limiter,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // The state is plain numbers; a panic elsewhere cannot leave it unusable.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// What the throttle has seen and learned.
+    pub(crate) fn stats(&self) -> ThrottleStats {
+        let state = self.lock();
+        let now = Instant::now();
+        // The pause running now counts up to now.
+        let ahead = state
+            .pause_until
+            .map_or(Duration::ZERO, |until| until.saturating_duration_since(now));
+        ThrottleStats {
+            learned_rate: state.rate,
+            throttled_answers: state.throttled_answers,
+            paused: state.paused_total.saturating_sub(ahead),
+        }
+    }
+
+    /// When a successful answer last arrived.
+    pub(crate) fn last_success(&self) -> Option<Instant> {
+        self.lock().last_success
+    }
+
+    /// Waits until a request may be sent, in order with the others; `Err` when it may not
+    /// be sent before `deadline`, or when the server asked every request to wait longer
+    /// than `max_wait`.
+    pub(crate) async fn acquire(
+        self: &Arc<Self>,
+        deadline: Option<Instant>,
+        max_wait: Duration,
+    ) -> Result<Ticket, Refused> {
+        {
+            let mut state = self.lock();
+            let now = Instant::now();
+            if state.waiters == 0 && state.free_at(now) <= now && self.user_limit_allows() {
+                return Ok(self.take(&mut state, now, false));
+            }
+            state.waiters += 1;
+        }
+        let _waiting = Waiting(self);
+        let _turn = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, self.queue.lock())
+                .await
+                .map_err(|_| Refused::Deadline)?,
+            None => self.queue.lock().await,
+        };
+        let mut waited_for_slot = false;
+        loop {
+            let now = Instant::now();
+            let (at, paused) = {
+                let state = self.lock();
+                let paused = state.pause_until.filter(|&until| until > now);
+                if let Some(until) = paused {
+                    let remaining = until - now;
+                    if remaining > max_wait {
+                        let (status, body) = state.paused_by.clone().unwrap_or_default();
+                        return Err(Refused::TooLong {
+                            status,
+                            body,
+                            remaining,
+                        });
+                    }
+                }
+                (state.free_at(now), paused.is_some())
+            };
+            if at > now {
+                if deadline.is_some_and(|deadline| at > deadline) {
+                    return Err(Refused::Deadline);
+                }
+                waited_for_slot |= !paused;
+                tokio::time::sleep_until(at).await;
+                continue;
+            }
+            if let Some(limiter) = &self.limiter {
+                if let Err(not_until) = limiter.check() {
+                    let wait = not_until.wait_time_from(TokioClock.now());
+                    if deadline.is_some_and(|deadline| now + wait > deadline) {
+                        return Err(Refused::Deadline);
+                    }
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+            }
+            let mut state = self.lock();
+            return Ok(self.take(&mut state, now, waited_for_slot));
+        }
+    }
+
+    fn user_limit_allows(&self) -> bool {
+        self.limiter
+            .as_ref()
+            .is_none_or(|limiter| limiter.check().is_ok())
+    }
+
+    /// Takes the slot at `now` for a request about to be sent.
+    fn take(self: &Arc<Self>, state: &mut State, now: Instant, waited: bool) -> Ticket {
+        if waited {
+            let from = state
+                .last_grow
+                .max(state.pause_until.unwrap_or(state.last_grow));
+            state.grow(now.saturating_duration_since(from));
+        }
+        state.last_grow = now;
+        if let Some(rate) = state.rate {
+            // Timers wake late (by up to a millisecond): a slot missed by a little is caught
+            // up, one missed by more is not saved up for a burst.
+            let from = if now.saturating_duration_since(state.next_slot) <= CATCH_UP {
+                state.next_slot
+            } else {
+                now
+            };
+            state.next_slot = from + Duration::from_secs_f64(1.0 / rate);
+        }
+        state.first_send.get_or_insert(now);
+        state.trim(now);
+        let id = state.first_id + state.records.len() as u64;
+        state.records.push_back(Record {
+            at: now,
+            outcome: Outcome::Pending,
+        });
+        Ticket {
+            throttle: self.clone(),
+            id,
+            sent_at: now,
+            done: false,
+        }
+    }
+
+    fn finish(&self, id: u64, outcome: Outcome, refusal: Option<Refusal>) {
+        let mut state = self.lock();
+        let now = Instant::now();
+        let sent_at = match state.record(id) {
+            Some(record) => {
+                record.outcome = outcome;
+                Some(record.at)
+            }
+            None => None,
+        };
+        match outcome {
+            Outcome::Taken => state.taken(now, sent_at),
+            Outcome::Refused => {
+                if let Some(refusal) = refusal {
+                    state.refused(now, id, sent_at, refusal);
+                }
+            }
+            Outcome::Gone | Outcome::Pending => {}
+        }
+        state.settle(now);
+    }
+}
+
+/// Counts a request as waiting until dropped.
+struct Waiting<'a>(&'a Throttle);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.lock();
+        state.waiters = state.waiters.saturating_sub(1);
+    }
+}
+
+/// What a throttling answer said.
+pub(crate) struct Refusal {
+    pub(crate) status: u16,
+    pub(crate) body: String,
+    pub(crate) retry_after: Option<Duration>,
+}
+
+/// A request let through the throttle: report its answer with [`Ticket::taken`] or
+/// [`Ticket::refused`]; dropped without either, it counts as never answered.
+pub(crate) struct Ticket {
+    throttle: Arc<Throttle>,
+    id: u64,
+    sent_at: Instant,
+    done: bool,
+}
+
+impl Ticket {
+    /// When the request was let through.
+    pub(crate) fn sent_at(&self) -> Instant {
+        self.sent_at
+    }
+
+    /// The server answered, and not with a throttling refusal.
+    pub(crate) fn taken(mut self) {
+        self.done = true;
+        self.throttle.finish(self.id, Outcome::Taken, None);
+    }
+
+    /// The server refused the request (`429`, `503`).
+    pub(crate) fn refused(mut self, refusal: Refusal) {
+        self.done = true;
+        self.throttle
+            .finish(self.id, Outcome::Refused, Some(refusal));
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if !self.done {
+            self.throttle.finish(self.id, Outcome::Gone, None);
+        }
+    }
+}
+
+impl State {
+    /// The earliest time a request may go.
+    fn free_at(&self, now: Instant) -> Instant {
+        let mut at = now;
+        if let Some(until) = self.pause_until {
+            at = at.max(until);
+        }
+        if self.rate.is_some() {
+            at = at.max(self.next_slot);
+        }
+        at
+    }
+
+    fn record(&mut self, id: u64) -> Option<&mut Record> {
+        let index = id.checked_sub(self.first_id)?;
+        self.records.get_mut(usize::try_from(index).ok()?)
+    }
+
+    /// Raises the rate for `elapsed` of paced sending.
+    fn grow(&mut self, elapsed: Duration) {
+        let Some(rate) = self.rate else { return };
+        let grown = match self.mode {
+            Mode::SlowStart => rate * 2f64.powf(elapsed.as_secs_f64() / DOUBLING.as_secs_f64()),
+            Mode::Avoid => rate + ALPHA * self.ceiling * elapsed.as_secs_f64(),
+            Mode::Unknown => rate,
+        };
+        self.rate = Some(grown.clamp(MIN_RATE, MAX_RATE));
+    }
+
+    /// Holds every request until `until`.
+    fn pause(&mut self, now: Instant, wait: Duration, by: Option<(u16, String)>) {
+        let until = now + wait.min(MAX_PAUSE);
+        let from = self.pause_until.map_or(now, |current| current.max(now));
+        if until > from {
+            self.paused_total += until - from;
+            // Extending the running pause moves its end; a new pause adds one.
+            if self.pause_until.is_some_and(|current| current > now) {
+                self.pause_ends.pop_back();
+            }
+            self.pause_ends.push_back(until);
+            if self.pause_ends.len() > 8 {
+                self.pause_ends.pop_front();
+            }
+            self.pause_until = Some(until);
+            if by.is_some() {
+                self.paused_by = by;
+            }
+        }
+    }
+
+    fn taken(&mut self, now: Instant, sent_at: Option<Instant>) {
+        self.successes.push_back(now);
+        while self
+            .successes
+            .front()
+            .is_some_and(|&at| now.saturating_duration_since(at) > 2 * WINDOW)
+        {
+            self.successes.pop_front();
+        }
+        self.last_success = Some(now);
+        let after_reaction = match (sent_at, self.last_reaction) {
+            (Some(sent), Some(reaction)) => sent >= reaction,
+            _ => true,
+        };
+        if after_reaction {
+            self.progress_since_reaction = true;
+            self.streak = 0;
+        }
+    }
+
+    fn refused(&mut self, now: Instant, id: u64, sent_at: Option<Instant>, refusal: Refusal) {
+        self.throttled_answers += 1;
+        if let Some(wait) = refusal.retry_after {
+            self.pause(now, wait, Some((refusal.status, refusal.body)));
+        }
+        let Some(sent) = sent_at else { return };
+        let new_episode = self.last_reaction.is_none_or(|reaction| sent >= reaction);
+        if !new_episode || self.pending.is_some() {
+            return;
+        }
+        self.last_reaction = Some(now);
+        if self.progress_since_reaction || self.mode == Mode::Unknown {
+            self.progress_since_reaction = false;
+            self.pending = Some(Episode {
+                id,
+                sent,
+                received: now,
+                retry_after: refusal.retry_after.is_some(),
+            });
+        } else if refusal.retry_after.is_none() {
+            // Refused again without a success in between: hold everything, longer each time.
+            self.short_pause(now);
+        }
+    }
+
+    fn short_pause(&mut self, now: Instant) {
+        let wait = SHORT_PAUSE * 2u32.pow(self.streak.min(SHORT_PAUSE_DOUBLINGS));
+        self.streak = self.streak.saturating_add(1);
+        self.pause(now, wait, None);
+    }
+
+    /// Judges the pending episode once the requests sent before its refusal arrived have
+    /// been answered (or [`SETTLE_MAX`] has passed).
+    fn settle(&mut self, now: Instant) {
+        let Some(episode) = self.pending else { return };
+        let unanswered = self
+            .records
+            .iter()
+            .take_while(|record| record.at < episode.received)
+            .any(|record| record.outcome == Outcome::Pending);
+        if unanswered && now.saturating_duration_since(episode.received) < SETTLE_MAX {
+            return;
+        }
+        self.pending = None;
+        // Paced: the requests sent while the refusal was on its way back. Unpaced: the last
+        // requests sent before it arrived (those in flight together).
+        let (mut refused, mut cohort) = (0usize, 0usize);
+        let before_answer = self
+            .records
+            .iter()
+            .take_while(|r| r.at < episode.received)
+            .count();
+        let from = if self.mode == Mode::Unknown {
+            before_answer.saturating_sub(UNPACED_COHORT)
+        } else {
+            usize::try_from(episode.id.saturating_sub(self.first_id).saturating_add(1))
+                .unwrap_or(usize::MAX)
+        };
+        for record in self.records.iter().take(before_answer).skip(from) {
+            match record.outcome {
+                Outcome::Refused => {
+                    refused += 1;
+                    cohort += 1;
+                }
+                Outcome::Taken => cohort += 1,
+                Outcome::Pending | Outcome::Gone => {}
+            }
+        }
+        let isolated = if self.mode == Mode::Unknown {
+            // Unpaced, a limit shows as a burst of refusals; anything less is no evidence.
+            cohort < MIN_EVIDENCE as usize || 2 * refused < cohort
+        } else {
+            // Paced, answers outrun the next request: a lone refusal is the limit, unless
+            // requests sent meanwhile mostly went through.
+            cohort >= 3 && 2 * refused < cohort
+        };
+        if isolated {
+            self.progress_since_reaction = true;
+            return;
+        }
+        if !episode.retry_after {
+            self.short_pause(now);
+        }
+        match self.mode {
+            Mode::Unknown => {
+                // The successes since sending last resumed: the burst the server allows,
+                // plus what it refilled meanwhile.
+                let resumed = self
+                    .pause_ends
+                    .iter()
+                    .copied()
+                    .filter(|&end| end <= episode.sent)
+                    .max();
+                let start = resumed.or(self.first_send).unwrap_or(episode.sent);
+                let taken = self
+                    .records
+                    .iter()
+                    .filter(|r| {
+                        r.at >= start && r.at < episode.received && r.outcome == Outcome::Taken
+                    })
+                    .count() as u64
+                    + if resumed.is_none() {
+                        self.dropped_taken
+                    } else {
+                        0
+                    };
+                if taken >= MIN_EVIDENCE {
+                    let cycle = episode.sent.saturating_duration_since(start);
+                    self.first_cycle = (taken as f64, cycle);
+                    let span = cycle.max(WINDOW);
+                    self.burst = taken as f64;
+                    self.rate = Some((taken as f64 / span.as_secs_f64()).clamp(MIN_RATE, MAX_RATE));
+                    self.mode = Mode::SlowStart;
+                    self.first_episode = Some(episode.sent);
+                }
+            }
+            Mode::SlowStart | Mode::Avoid => {
+                let estimate = self.estimate(episode);
+                let estimate = match (self.mode, self.rate) {
+                    // A refusal never raises a settled rate.
+                    (Mode::Avoid, Some(rate)) => estimate.min(rate),
+                    _ => estimate,
+                }
+                .clamp(MIN_RATE, MAX_RATE);
+                self.ceiling = estimate;
+                self.rate = Some((BETA * estimate).max(MIN_RATE));
+                self.mode = Mode::Avoid;
+            }
+        }
+        self.last_refused = self
+            .records
+            .iter()
+            .filter(|r| r.outcome == Outcome::Refused)
+            .map(|r| r.at)
+            .max()
+            .or(Some(episode.sent));
+        self.dropped_since_refusal = false;
+        // Records before the refusal are no longer needed.
+        while self
+            .records
+            .front()
+            .is_some_and(|r| r.at < episode.sent && r.outcome != Outcome::Pending)
+        {
+            self.drop_front();
+        }
+    }
+
+    /// The server's rate, estimated at an episode after the first.
+    fn estimate(&self, episode: Episode) -> f64 {
+        let window_start = episode.sent.checked_sub(WINDOW);
+        let in_window = self
+            .successes
+            .iter()
+            .filter(|&&at| window_start.is_none_or(|start| at >= start) && at <= episode.sent)
+            .count() as f64;
+        let window_model = self
+            .first_episode
+            .is_some_and(|first| episode.sent.saturating_duration_since(first) >= WINDOW)
+            && (in_window - self.burst).abs() <= (0.02 * self.burst).max(2.0);
+        if window_model {
+            return self.burst / WINDOW.as_secs_f64();
+        }
+        let (start, full) = match self.last_refused {
+            Some(at) if !self.dropped_since_refusal => (at, false),
+            // The bucket was refilled long ago, or its history is gone: full then.
+            _ => (self.records.front().map_or(episode.sent, |r| r.at), true),
+        };
+        let taken: Vec<Instant> = self
+            .records
+            .iter()
+            .filter(|r| r.outcome == Outcome::Taken && r.at > start && r.at < episode.sent)
+            .map(|r| r.at)
+            .collect();
+        // The first cycle's successes were the burst plus what the bucket refilled while it
+        // lasted: the burst and the rate are solved for together.
+        let (first_taken, first_cycle) = self.first_cycle;
+        let mut burst = self.burst;
+        let mut rate = None;
+        for _ in 0..4 {
+            rate = token_bucket_rate(&taken, start, episode.sent, burst, full);
+            let Some(rate) = rate else { break };
+            burst = (first_taken - rate * first_cycle.as_secs_f64()).max(1.0);
+        }
+        rate.unwrap_or(in_window / WINDOW.as_secs_f64())
+    }
+
+    fn drop_front(&mut self) {
+        if let Some(record) = self.records.pop_front() {
+            self.first_id += 1;
+            if record.outcome == Outcome::Taken {
+                self.dropped_taken += 1;
+            }
+            if self.last_refused.is_some_and(|at| record.at >= at) {
+                self.dropped_since_refusal = true;
+            }
+        }
+    }
+
+    /// Drops records no episode can need.
+    fn trim(&mut self, now: Instant) {
+        while self.records.len() >= MAX_RECORDS {
+            self.drop_front();
+        }
+        if self.pending.is_none() {
+            while self.records.front().is_some_and(|r| {
+                r.outcome != Outcome::Pending
+                    && now.saturating_duration_since(r.at) > RECORD_HORIZON
+            }) {
+                self.drop_front();
+            }
+        }
+    }
+}
+
+/// The largest rate at which a token bucket of `burst` tokens, empty at `start` (full, if
+/// `full`), fed by the requests taken at `taken` (sorted, after `start`), holds less than
+/// one token at `end`; `None` when no rate explains the refusal at `end`.
+fn token_bucket_rate(
+    taken: &[Instant],
+    start: Instant,
+    end: Instant,
+    burst: f64,
+    full: bool,
+) -> Option<f64> {
+    let level_at_end = |rate: f64| {
+        let mut level = if full { burst } else { 0.0 };
+        let mut previous = start;
+        for &at in taken {
+            level = (level + rate * (at - previous).as_secs_f64()).min(burst) - 1.0;
+            previous = at;
+        }
+        (level + rate * (end - previous).as_secs_f64()).min(burst)
+    };
+    if level_at_end(0.0) >= 1.0 {
+        return None;
+    }
+    let (mut low, mut high) = (0.0, MAX_RATE);
+    for _ in 0..64 {
+        let middle = (low + high) / 2.0;
+        if level_at_end(middle) < 1.0 {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+    (low > 0.0).then_some(low)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server's limit, for the simulation.
+    enum Server {
+        Bucket {
+            rate: f64,
+            burst: f64,
+            tokens: f64,
+            last: Instant,
+        },
+        Window {
+            n: usize,
+            taken: VecDeque<Instant>,
+        },
+    }
+
+    impl Server {
+        fn admit(&mut self, now: Instant) -> bool {
+            match self {
+                Server::Bucket {
+                    rate,
+                    burst,
+                    tokens,
+                    last,
+                } => {
+                    *tokens = (*tokens + *rate * (now - *last).as_secs_f64()).min(*burst);
+                    *last = now;
+                    if *tokens >= 1.0 {
+                        *tokens -= 1.0;
+                        true
+                    } else {
+                        false
+                    }
+                }
+                Server::Window { n, taken } => {
+                    while taken.front().is_some_and(|&at| now - at >= WINDOW) {
+                        taken.pop_front();
+                    }
+                    if taken.len() < *n {
+                        taken.push_back(now);
+                        true
+                    } else {
+                        false
+                    }
+                }
+            }
+        }
+    }
+
+    /// `rows` requests through the throttle by `concurrency` tasks against `server`, each
+    /// answered after 1 ms (virtual time); returns (seconds taken, refusals, learned rate).
+    async fn simulate(
+        server: Server,
+        retry_after: Option<Duration>,
+        rows: usize,
+        concurrency: usize,
+    ) -> (f64, u64, Option<f64>) {
+        let throttle = Arc::new(Throttle::new(None));
+        let server = Arc::new(Mutex::new(server));
+        let next = Arc::new(Mutex::new(0usize));
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..concurrency {
+            let (throttle, server, next) = (throttle.clone(), server.clone(), next.clone());
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    {
+                        let mut next = next.lock().unwrap();
+                        if *next == rows {
+                            return;
+                        }
+                        *next += 1;
+                    }
+                    loop {
+                        let ticket = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+                        tokio::time::sleep(Duration::from_micros(500)).await;
+                        let ok = server.lock().unwrap().admit(Instant::now());
+                        tokio::time::sleep(Duration::from_micros(500)).await;
+                        if ok {
+                            ticket.taken();
+                            break;
+                        }
+                        ticket.refused(Refusal {
+                            status: 429,
+                            body: String::new(),
+                            retry_after,
+                        });
+                        if retry_after.is_none() {
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                    }
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let stats = throttle.stats();
+        (
+            started.elapsed().as_secs_f64(),
+            stats.throttled_answers,
+            stats.learned_rate,
+        )
+    }
+
+    fn bucket(rate: f64, burst: f64) -> Server {
+        Server::Bucket {
+            rate,
+            burst,
+            tokens: burst,
+            last: Instant::now(),
+        }
+    }
+
+    // Virtual time, no jitter: each run is deterministic. The goals are loose on purpose;
+    // the benchmark measures the real client against the real embedded server.
+    #[tokio::test(start_paused = true)]
+    async fn the_rate_of_a_token_bucket_is_learned_with_few_refusals() {
+        for retry_after in [Some(Duration::from_secs(1)), None] {
+            let (seconds, refusals, rate) =
+                simulate(bucket(200.0, 20.0), retry_after, 10_000, 32).await;
+            let rate = rate.unwrap();
+            assert!((180.0..=210.0).contains(&rate), "{retry_after:?}: {rate}");
+            let pace = 10_000.0 / seconds;
+            assert!(pace > 0.9 * 200.0, "{retry_after:?}: {pace}/s");
+            assert!(refusals < 200, "{retry_after:?}: {refusals}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_rate_of_a_sliding_window_is_learned() {
+        let window = Server::Window {
+            n: 200,
+            taken: VecDeque::new(),
+        };
+        let (seconds, refusals, rate) =
+            simulate(window, Some(Duration::from_secs(1)), 10_000, 32).await;
+        let rate = rate.unwrap();
+        assert!((190.0..=200.0).contains(&rate), "{rate}");
+        assert!(10_000.0 / seconds > 0.9 * 200.0, "{seconds}");
+        assert!(refusals < 200, "{refusals}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn isolated_refusals_teach_no_rate() {
+        let throttle = Arc::new(Throttle::new(None));
+        let mut tickets = Vec::new();
+        for _ in 0..10 {
+            tickets.push(throttle.acquire(None, MAX_PAUSE).await.unwrap());
+        }
+        let mut tickets = tickets.into_iter();
+        tickets.next().unwrap().refused(Refusal {
+            status: 429,
+            body: String::new(),
+            retry_after: None,
+        });
+        for ticket in tickets {
+            ticket.taken();
+        }
+        let stats = throttle.stats();
+        assert_eq!(stats.learned_rate, None);
+        assert_eq!(stats.throttled_answers, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_holds_every_request() {
+        let throttle = Arc::new(Throttle::new(None));
+        let first = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+        let started = Instant::now();
+        first.refused(Refusal {
+            status: 429,
+            body: String::new(),
+            retry_after: Some(Duration::from_secs(3)),
+        });
+        let next = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+        assert_eq!(next.sent_at() - started, Duration::from_secs(3));
+        assert_eq!(throttle.stats().paused, Duration::from_secs(3));
+        // Longer than the caller may wait: refused at once, with what the server said.
+        let first = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+        first.refused(Refusal {
+            status: 429,
+            body: "slow down".into(),
+            retry_after: Some(Duration::from_secs(60)),
+        });
+        match throttle.acquire(None, Duration::from_secs(10)).await {
+            Err(Refused::TooLong {
+                status, remaining, ..
+            }) => assert_eq!((status, remaining), (429, Duration::from_secs(60))),
+            other => panic!("{:?}", other.map(|t| t.sent_at())),
+        }
+        // A deadline before the end of the pause: refused at once.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        assert!(matches!(
+            throttle.acquire(Some(deadline), MAX_PAUSE).await,
+            Err(Refused::Deadline)
+        ));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_user_limit_spaces_requests() {
+        let throttle = Arc::new(Throttle::new(NonZeroU32::new(4)));
+        let started = Instant::now();
+        let mut times = Vec::new();
+        for _ in 0..6 {
+            let ticket = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+            times.push(ticket.sent_at() - started);
+            ticket.taken();
+        }
+        // Two at once (the burst that makes up for late timers), then one every 250 ms.
+        assert_eq!(
+            times,
+            [0, 0, 250, 500, 750, 1000].map(Duration::from_millis)
+        );
+    }
+
+    #[test]
+    fn the_bucket_fit_finds_the_rate_that_empties_it() {
+        let start = Instant::now();
+        // A bucket of 10, full, 20 requests at 100/s, refused at 205 ms.
+        let taken: Vec<Instant> = (1..=20)
+            .map(|i| start + Duration::from_millis(10 * i))
+            .collect();
+        let end = start + Duration::from_millis(205);
+        // 10 − 20 + 19 × 10 ms × R (the first 10 ms refill nothing: the bucket is full) plus
+        // 5 ms × R reaches 1 token at R = 11 / 0.195 ≈ 56.4.
+        let rate = token_bucket_rate(&taken, start, end, 10.0, true).unwrap();
+        assert!((56.0..56.5).contains(&rate), "{rate}");
+        // A refusal no rate explains.
+        assert_eq!(token_bucket_rate(&[], start, end, 10.0, true), None);
+    }
+}
