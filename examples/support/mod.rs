@@ -59,6 +59,9 @@ pub fn target() -> Result<Target, String> {
 /// started here (keep it alive as long as the client), with a line saying so.
 #[allow(dead_code)] // the blocking example builds its own client
 pub async fn connect() -> Result<(Client, Option<MockServer>), String> {
+    if let Some(client) = local()? {
+        return Ok((client, None));
+    }
     match target()? {
         Target::Real { subdomain, api_key } => {
             let client = Client::new(&subdomain, &api_key).map_err(|e| chain(&e))?;
@@ -80,6 +83,34 @@ pub async fn connect() -> Result<(Client, Option<MockServer>), String> {
             Ok((client, Some(server)))
         }
     }
+}
+
+/// A client of a User.com-compatible server on this machine, when `USERCOM_BASE_URL` names
+/// one (`http://127.0.0.1:<port>/api/public/`, with `USERCOM_API_KEY`): an embedded server
+/// that outlives the example (the import tests kill and restart `bulk_import` against one).
+/// Only loopback addresses are taken, so it never reaches a real app.
+fn local() -> Result<Option<Client>, String> {
+    let Ok(base_url) = std::env::var("USERCOM_BASE_URL") else {
+        return Ok(None);
+    };
+    let loopback = ["http://127.", "http://localhost:", "http://[::1]:"]
+        .iter()
+        .any(|prefix| base_url.starts_with(prefix));
+    if !loopback {
+        return Err(format!(
+            "USERCOM_BASE_URL must be a loopback http URL (a local test server), not {base_url:?}; \
+             use USERCOM_SUBDOMAIN for the real API"
+        ));
+    }
+    let api_key = std::env::var("USERCOM_API_KEY")
+        .map_err(|_| "USERCOM_BASE_URL is set: set USERCOM_API_KEY too".to_owned())?;
+    let client = Client::builder()
+        .base_url(&base_url)
+        .api_key(&api_key)
+        .build()
+        .map_err(|e| chain(&e))?;
+    println!("Using the local server at {}", client.base_url());
+    Ok(Some(client))
 }
 
 /// An error and its causes on one line (`error: cause: cause`), as anyhow's `{:#}` shows
