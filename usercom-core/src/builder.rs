@@ -112,7 +112,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The API version to speak (default [`ApiVersion::V1`], the seed's contract).
+    /// The API version to speak (default [`ApiVersion::V1`], the documented create-user
+    /// contract).
     pub fn api_version(mut self, version: ApiVersion) -> Self {
         self.api_version = version;
         self
@@ -205,6 +206,7 @@ impl ClientBuilder {
     /// # Ok::<(), usercom_core::Error>(())
     /// ```
     #[cfg(feature = "blocking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
     pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
         crate::blocking::Client::from_async(self.build()?)
     }

@@ -20,6 +20,7 @@
 
 mod attributes;
 #[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 mod builder;
 mod client;

@@ -1,4 +1,4 @@
-//! The server's users, the documented validation, and the responses in the seed's shape.
+//! The server's users, the documented validation, and the responses in the documented shape.
 
 use std::collections::BTreeMap;
 
@@ -90,7 +90,7 @@ pub struct StoredUser {
 }
 
 impl StoredUser {
-    /// The user as the API answers it, in the shape of the seed's sample response.
+    /// The user as the API answers it, in the shape of User.com's documented sample answer.
     pub fn to_response(&self, attribute_ids: &BTreeMap<String, u64>) -> Value {
         let text = |name: &str| self.attributes.get(name).cloned().unwrap_or(Value::Null);
         let first = self.attributes.get("first_name").and_then(Value::as_str);
