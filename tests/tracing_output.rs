@@ -1,5 +1,5 @@
 //! Tracing output: one span per request with its fields, never the API key, payload contents
-//! only at `trace` level.
+//! only at `trace` level, and never the email of a look-up (the span's path has no query).
 //!
 //! Its own test binary: `tracing` caches per-callsite interest process-wide, so tests running
 //! in parallel without a subscriber would hide events from this one.
@@ -33,6 +33,9 @@ impl Captured {
     }
 }
 
+/// The address looked up with `find_user_by_email`.
+const LOOKED_UP_EMAIL: &str = "looked-up.secret@example.org";
+
 async fn exercise(server: &MockServer) -> Vec<Error> {
     let client = common::builder_for(server)
         .timeout(Duration::from_millis(300))
@@ -44,6 +47,15 @@ async fn exercise(server: &MockServer) -> Vec<Error> {
         .attribute("plan", "pro");
     let mut errors = Vec::new();
     client.create_user(&payload).await.unwrap();
+    // A look-up sends the email in the query: nobody has it, and it must not be traced.
+    assert_eq!(
+        client
+            .find_user_by_email(LOOKED_UP_EMAIL)
+            .await
+            .unwrap()
+            .map(|user| user.id),
+        None
+    );
     for fault in [
         Fault::status(401).with_body(r#"{"detail": "Invalid token."}"#),
         Fault::status(503),
@@ -106,6 +118,22 @@ fn the_key_never_appears_in_tracing_output_and_payloads_only_at_trace_level() {
             payload_visible,
             "{level}"
         );
+        // The look-up's span names its path without the query, at every level.
+        assert!(
+            output.contains(r#"path="users/search/""#),
+            "{level}: {output}"
+        );
+        for secret in [
+            "looked-up.secret",
+            "looked-up%2Esecret",
+            "example.org?",
+            "email=",
+        ] {
+            assert!(
+                !output.contains(secret),
+                "{level}: `{secret}` in the tracing output"
+            );
+        }
         // 401, 500, an HTML body, a reset mid-body, a timeout and a bad email (the 503 is
         // retried and succeeds).
         assert_eq!(errors.len(), 6);

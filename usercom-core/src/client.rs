@@ -114,15 +114,15 @@ impl Client {
         T: IntoUserComUser + ?Sized,
     {
         self.bounded(async {
-            let payload = checked_payload(value)?;
-            let user: User = self
-                .post_json(
-                    "users/",
-                    &payload.body(self.inner.api_version),
-                    NotIdempotent,
-                )
-                .await?;
-            self.finish_custom_attributes(user, true, &payload).await
+            let mut payload = CreateUser::new();
+            let body = self.checked_body(value, &mut payload)?;
+            let user: User = self.post_json("users/", body, NotIdempotent).await?;
+            if !payload.has_custom_attributes() {
+                return Ok(user);
+            }
+            // Boxed: most creates have no custom attributes, and this second request would
+            // double the size of every create's future.
+            Box::pin(self.finish_custom_attributes(user, true, &payload)).await
         })
         .await
     }
@@ -149,7 +149,8 @@ impl Client {
         T: IntoUserComUser + MapsUserId + ?Sized,
     {
         self.bounded(async {
-            let payload = checked_payload(value)?;
+            let mut payload = CreateUser::new();
+            let body = self.checked_body(value, &mut payload)?;
             if payload.user_id.is_none() {
                 return Err(Error::invalid_input(
                     "user_id",
@@ -157,11 +158,7 @@ impl Client {
                 ));
             }
             let answer: UpsertAnswer = self
-                .post_json(
-                    "users/update_or_create/",
-                    &payload.body(self.inner.api_version),
-                    Idempotent,
-                )
+                .post_json("users/update_or_create/", body, Idempotent)
                 .await?;
             let created = answer.created;
             let user = match self.get_user(answer.id).await {
@@ -170,7 +167,9 @@ impl Client {
                     // The user exists; its attributes can still be set by id.
                     let mut custom_attributes_set = true;
                     if payload.has_custom_attributes() {
-                        match self.send_custom_attributes(answer.id, &payload).await {
+                        // Boxed, like every branch most upserts never take (see
+                        // `create_user`).
+                        match Box::pin(self.send_custom_attributes(answer.id, &payload)).await {
                             Ok(Some(user)) => return Ok(Upserted { created, user }),
                             Ok(None) => {}
                             Err(error) => {
@@ -187,9 +186,10 @@ impl Client {
                     });
                 }
             };
-            let user = self
-                .finish_custom_attributes(user, created, &payload)
-                .await?;
+            if !payload.has_custom_attributes() {
+                return Ok(Upserted { created, user });
+            }
+            let user = Box::pin(self.finish_custom_attributes(user, created, &payload)).await?;
             Ok(Upserted { created, user })
         })
         .await
@@ -324,8 +324,8 @@ impl Client {
     /// order (`index` counts inputs from 0).
     ///
     /// `inputs` is pulled lazily, as requests complete: memory stays constant whatever its
-    /// length, and every input yields exactly one outcome. A `concurrency` of 0 is taken as
-    /// 1. Each create behaves as [`Client::create_user`], and waits its turn at the client's
+    /// length, and every input yields exactly one outcome. A `concurrency` of 0 counts as
+    /// one. Each create behaves as [`Client::create_user`], and waits its turn at the client's
     /// throttle: against a rate-limited server the run goes at the server's pace (see
     /// [`Client::throttle_stats`]). Inputs may be borrowed (`&customers`, `customers.iter()`):
     /// nothing is copied. [`Client::create_users_with`] takes
@@ -431,6 +431,23 @@ impl Client {
         self.inner.throttle.stats()
     }
 
+    /// Writes `value` into `payload`, checks it, and returns the body of its first
+    /// request: what every create and upsert does before sending.
+    fn checked_body<'a, T: IntoUserComUser + ?Sized>(
+        &self,
+        value: &'a T,
+        payload: &mut CreateUser<'a>,
+    ) -> Result<Vec<u8>, Error> {
+        value.write_user_com_user(payload)?;
+        payload.validate()?;
+        let mut body = Vec::with_capacity(256);
+        payload
+            .body(self.inner.api_version)
+            .write_json(&mut body)
+            .map_err(|e| Error::invalid_input("payload", e.to_string()))?;
+        Ok(body)
+    }
+
     /// The exact JSON body `create_user` would send first for `value`, after the same
     /// checks; nothing is sent.
     ///
@@ -445,9 +462,7 @@ impl Client {
     where
         T: IntoUserComUser + ?Sized,
     {
-        let payload = checked_payload(value)?;
-        serde_json::to_vec(&payload.body(self.inner.api_version))
-            .map_err(|e| Error::invalid_input("payload", e.to_string()))
+        self.checked_body(value, &mut CreateUser::new())
     }
 }
 

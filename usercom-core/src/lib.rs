@@ -23,14 +23,17 @@ mod attributes;
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 mod builder;
+mod bulk;
 mod client;
 pub mod convert;
 mod enums;
 mod error;
+mod extra_types;
 mod lookup;
 mod payload;
 pub mod read;
 mod retry;
+mod throttle;
 mod transport;
 mod user;
 mod validate;
@@ -39,16 +42,21 @@ mod wire;
 
 pub use attributes::AttributeDefinition;
 pub use builder::ClientBuilder;
+pub use bulk::{BulkOptions, Progress};
 pub use client::Upserted;
 pub use client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 #[doc(hidden)]
 pub use convert::__private;
 pub use convert::{IntoUserComUser, MapsUserId, UserComValue};
 pub use enums::{Gender, Status};
-pub use error::Error;
+pub use error::{Error, RequestState};
 pub use payload::{CreateUser, MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS};
 pub use read::FromUserComUser;
-pub use retry::{RetryPolicy, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRIES};
+pub use retry::{
+    RetryPolicy, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_THROTTLED_TIME,
+};
+pub use throttle::ThrottleStats;
 pub use user::{Company, List, Tag, User, UserAttribute};
 pub use value::AttributeValue;
 pub use wire::{ApiVersion, CreateUserBody, CustomAttributesBody};

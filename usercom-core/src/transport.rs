@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use bytes::Bytes;
+use futures_util::future::Either;
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
@@ -31,16 +32,15 @@ fn bound_from_now(limit: Duration) -> Option<(Instant, Duration)> {
 }
 
 impl Client {
-    /// POSTs `body` to `path` and decodes the answer, retrying under the client's policy.
-    /// `idempotency` says whether sending the request twice is harmless.
+    /// POSTs the JSON `body`, already written, to `path` and decodes the answer, retrying
+    /// under the client's policy. `idempotency` says whether sending the request twice is
+    /// harmless.
     pub(crate) async fn post_json<R: DeserializeOwned>(
         &self,
         path: &str,
-        body: &(impl serde::Serialize + ?Sized),
+        body: Vec<u8>,
         idempotency: Idempotency,
     ) -> Result<R, Error> {
-        let body =
-            serde_json::to_vec(body).map_err(|e| Error::invalid_input("payload", e.to_string()))?;
         tracing::trace!(path, body = %String::from_utf8_lossy(&body), "usercom request body");
         self.send(Method::POST, path, Some(Bytes::from(body)), idempotency)
             .await
@@ -77,11 +77,7 @@ impl Client {
         idempotency: Idempotency,
         decoder: fn(u16, &[u8]) -> Result<R, Error>,
     ) -> Result<R, Error> {
-        let url = self
-            .inner
-            .base_url
-            .join(path)
-            .map_err(|e| Error::config(format!("cannot join `{path}` to the base URL: {e}")))?;
+        let url = self.url(path)?;
         let policy = &self.inner.retry;
         let bound = self.call_bound();
         let deadline = bound.map(|(deadline, _)| deadline);
@@ -130,24 +126,31 @@ impl Client {
                 }
             };
             attempts += 1;
+            // The path without its query: a look-up's query holds an email.
             let span = tracing::info_span!(
                 "usercom.request",
                 method = %method,
-                path,
+                path = path.split_once('?').map_or(path, |(path, _)| path),
                 attempt = attempts,
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
             let started = Instant::now();
-            let attempt = self
-                .attempt(method.clone(), url.clone(), body.clone(), decoder)
-                .instrument(span.clone());
+            // Boxed: the attempt (reqwest's request and response) is most of a call's
+            // state, and every call's future is moved a few times before it first runs (into
+            // a bulk stream's task, say). One allocation costs less than copying it each time.
+            let attempt = Box::pin(
+                self.attempt(method.clone(), url.clone(), body.clone(), decoder)
+                    .instrument(span.clone()),
+            );
             let result = match deadline {
-                Some(deadline) => match tokio::time::timeout_at(deadline, attempt).await {
-                    Ok(result) => result,
-                    // The request may have reached the server: the ticket goes unanswered.
-                    Err(_) => return Err(timed_out(RequestState::OutcomeUnknown)),
-                },
+                Some(deadline) => {
+                    match tokio::time::timeout_at(deadline, attempt).await {
+                        Ok(result) => result,
+                        // The request may have reached the server: the ticket goes unanswered.
+                        Err(_) => return Err(timed_out(RequestState::OutcomeUnknown)),
+                    }
+                }
                 None => attempt.await,
             };
             span.record("latency_ms", started.elapsed().as_millis() as u64);
@@ -242,6 +245,14 @@ impl Client {
         }
     }
 
+    /// The URL of `path`, joined to the base URL.
+    fn url(&self, path: &str) -> Result<Url, Error> {
+        self.inner
+            .base_url
+            .join(path)
+            .map_err(|e| Error::config(format!("cannot join `{path}` to the base URL: {e}")))
+    }
+
     /// The deadline and bound of the call under way: the one [`Client::bounded`] set for the
     /// whole call, else one for this request alone, from the handle's call bound.
     fn call_bound(&self) -> Option<(Instant, Duration)> {
@@ -254,12 +265,17 @@ impl Client {
 
     /// Runs `call`, one operation that may make several requests, under the handle's call
     /// bound as a whole. Calls nested in it keep its deadline.
-    pub(crate) async fn bounded<F: Future>(&self, call: F) -> F::Output {
-        if CALL_BOUND.try_with(|_| ()).is_ok() {
-            return call.await;
+    ///
+    /// Not an `async fn`: that would hold `call` twice (as its argument, then as what it
+    /// awaits), doubling the size of every operation's future.
+    pub(crate) fn bounded<F: Future>(&self, call: F) -> impl Future<Output = F::Output> {
+        // Nested in a bounded call, or without a bound (the default: the task-local would
+        // hold `None`, which is what its absence means).
+        if self.call_timeout.is_none() || CALL_BOUND.try_with(|_| ()).is_ok() {
+            return Either::Left(call);
         }
         let bound = self.call_timeout.and_then(bound_from_now);
-        CALL_BOUND.scope(bound, call).await
+        Either::Right(CALL_BOUND.scope(bound, call))
     }
 
     /// One attempt: send, read the capped body, decode a success.
@@ -276,11 +292,10 @@ impl Client {
         body: Option<Bytes>,
         decoder: fn(u16, &[u8]) -> Result<R, Error>,
     ) -> Result<(u16, R), Error> {
-        let mut request = self
-            .inner
-            .http
-            .request(method, url)
-            .header(ACCEPT, self.inner.api_version.accept());
+        let mut request = self.inner.http.request(method, url).header(
+            ACCEPT,
+            HeaderValue::from_static(self.inner.api_version.accept()),
+        );
         // Only a request with a body says what its body is.
         if let Some(body) = body {
             request = request
@@ -380,21 +395,36 @@ enum BodyEnd {
 }
 
 /// Reads at most `cap` bytes of the body; what was read, and how reading ended.
-async fn read_capped(mut response: reqwest::Response, cap: usize) -> (Vec<u8>, BodyEnd) {
+///
+/// A body that arrives in one chunk (most answers) is kept as it arrived, not copied.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> (Bytes, BodyEnd) {
+    let mut first: Option<Bytes> = None;
     let mut bytes = Vec::new();
+    let whole = |first: Option<Bytes>, bytes: Vec<u8>| match first {
+        Some(first) => first,
+        None => Bytes::from(bytes),
+    };
     loop {
         match response.chunk().await {
-            Ok(None) => return (bytes, BodyEnd::Complete),
+            Ok(None) => return (whole(first, bytes), BodyEnd::Complete),
             Ok(Some(chunk)) => {
-                let room = cap - bytes.len();
+                if let Some(first) = first.take() {
+                    bytes.extend_from_slice(&first);
+                }
+                let read = bytes.len();
+                let room = cap - read;
                 if chunk.len() > room {
                     bytes.extend_from_slice(&chunk[..room]);
-                    let received = (cap + chunk.len() - room) as u64;
-                    return (bytes, BodyEnd::OverLimit(received));
+                    let received = (read + chunk.len()) as u64;
+                    return (Bytes::from(bytes), BodyEnd::OverLimit(received));
                 }
-                bytes.extend_from_slice(&chunk);
+                if read == 0 {
+                    first = Some(chunk);
+                } else {
+                    bytes.extend_from_slice(&chunk);
+                }
             }
-            Err(error) => return (bytes, BodyEnd::Broken(error)),
+            Err(error) => return (whole(first, bytes), BodyEnd::Broken(error)),
         }
     }
 }
@@ -437,5 +467,50 @@ mod tests {
         }
         let err = decode::<User>(200, b"").unwrap_err();
         assert!(err.to_string().contains("EOF"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod size_probe {
+    #[tokio::test]
+    async fn sizes() {
+        let client = crate::Client::builder()
+            .base_url("http://127.0.0.1:1/")
+            .api_key(&"k".repeat(64))
+            .build()
+            .unwrap();
+        let t = client.inner.throttle.clone();
+        eprintln!(
+            "acquire {}",
+            std::mem::size_of_val(&t.acquire(None, std::time::Duration::ZERO))
+        );
+        eprintln!("sleep {}", std::mem::size_of::<tokio::time::Sleep>());
+        eprintln!(
+            "send_with {}",
+            std::mem::size_of_val(&client.send_with(
+                reqwest::Method::GET,
+                "x",
+                None,
+                crate::retry::Idempotency::Idempotent,
+                super::decode::<crate::User>
+            ))
+        );
+        eprintln!(
+            "post_json {}",
+            std::mem::size_of_val(&client.post_json::<crate::User>(
+                "x",
+                vec![],
+                crate::retry::Idempotency::Idempotent
+            ))
+        );
+        let p = crate::CreateUser::new();
+        eprintln!("create {}", std::mem::size_of_val(&client.create_user(&p)));
+        eprintln!(
+            "User {} CreateUser {} Url {} Span {}",
+            std::mem::size_of::<crate::User>(),
+            std::mem::size_of::<crate::CreateUser>(),
+            std::mem::size_of::<reqwest::Url>(),
+            std::mem::size_of::<tracing::Span>()
+        );
     }
 }

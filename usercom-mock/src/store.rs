@@ -548,10 +548,9 @@ mod tests {
         let response = store.response(id).unwrap();
         // User.com's documented sample answer to a create (a copy of the one the client's
         // tests decode, kept in this crate so that its tests run from the published package).
-        let seed: Value = serde_json::from_str(include_str!(
-            "../tests/fixtures/create_user_response.json"
-        ))
-        .unwrap();
+        let seed: Value =
+            serde_json::from_str(include_str!("../tests/fixtures/create_user_response.json"))
+                .unwrap();
         let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
         assert_eq!(keys(&response), keys(&seed));
         assert_eq!(response["name"], "John Doe");
