@@ -438,8 +438,12 @@ pub(crate) fn decode<R: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<R
         body: String::from_utf8_lossy(bytes).into_owned(),
     };
     // The fast path decodes without tracking the path; only a failure is decoded again,
-    // with `serde_path_to_error`, to say where it failed.
-    if let Ok(value) = serde_json::from_slice(bytes) {
+    // with `serde_path_to_error`, to say where it failed. The body's UTF-8 is checked once,
+    // whole, rather than string by string (from bytes, serde_json checks every string).
+    let fast = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|text| serde_json::from_str(text).ok());
+    if let Some(value) = fast {
         return Ok(value);
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -467,50 +471,5 @@ mod tests {
         }
         let err = decode::<User>(200, b"").unwrap_err();
         assert!(err.to_string().contains("EOF"), "{err}");
-    }
-}
-
-#[cfg(test)]
-mod size_probe {
-    #[tokio::test]
-    async fn sizes() {
-        let client = crate::Client::builder()
-            .base_url("http://127.0.0.1:1/")
-            .api_key(&"k".repeat(64))
-            .build()
-            .unwrap();
-        let t = client.inner.throttle.clone();
-        eprintln!(
-            "acquire {}",
-            std::mem::size_of_val(&t.acquire(None, std::time::Duration::ZERO))
-        );
-        eprintln!("sleep {}", std::mem::size_of::<tokio::time::Sleep>());
-        eprintln!(
-            "send_with {}",
-            std::mem::size_of_val(&client.send_with(
-                reqwest::Method::GET,
-                "x",
-                None,
-                crate::retry::Idempotency::Idempotent,
-                super::decode::<crate::User>
-            ))
-        );
-        eprintln!(
-            "post_json {}",
-            std::mem::size_of_val(&client.post_json::<crate::User>(
-                "x",
-                vec![],
-                crate::retry::Idempotency::Idempotent
-            ))
-        );
-        let p = crate::CreateUser::new();
-        eprintln!("create {}", std::mem::size_of_val(&client.create_user(&p)));
-        eprintln!(
-            "User {} CreateUser {} Url {} Span {}",
-            std::mem::size_of::<crate::User>(),
-            std::mem::size_of::<crate::CreateUser>(),
-            std::mem::size_of::<reqwest::Url>(),
-            std::mem::size_of::<tracing::Span>()
-        );
     }
 }
