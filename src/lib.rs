@@ -76,7 +76,7 @@
 //! With the app's attribute list committed as `usercom.schema.json` next to `Cargo.toml`
 //! (written by `usercom schema pull`), every `#[usercom(attribute = "...")]` is checked at
 //! compile time: the attribute must exist, and the field's type must fit its value type
-//! (see [`convert::SchemaValue`]). `#[usercom(schema = "path")]` on the struct or the
+//! (see [`convert::FitsInteger`] and the other `Fits*` traits). `#[usercom(schema = "path")]` on the struct or the
 //! `USERCOM_SCHEMA` environment variable name another file.
 //!
 //! # Reading users back
