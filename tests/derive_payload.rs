@@ -388,3 +388,53 @@ fn a_hand_built_payload_and_a_derived_one_are_interchangeable() {
         &[] as &[(Cow<'_, str>, AttributeValue<'_>)]
     );
 }
+
+/// An id type of the application's, made accepted by implementing `IdValue::to_id` (the
+/// trait's one required method, as in the first release); the derive uses it.
+struct AccountId(u32);
+
+impl<A> usercom::convert::IdValue<A> for AccountId {
+    fn to_id(&self) -> Option<std::borrow::Cow<'_, str>> {
+        Some(std::borrow::Cow::Owned(format!("acct-{}", self.0)))
+    }
+}
+
+/// A newtype deriving `UserComValue` forwards both of `IdValue`'s methods to its field.
+#[derive(usercom::UserComValue)]
+struct LegacyId(u64);
+
+#[derive(IntoUserComUser)]
+struct Account {
+    #[usercom(email)]
+    email: &'static str,
+    #[usercom(user_id)]
+    id: AccountId,
+    #[usercom(company_id)]
+    company: Option<LegacyId>,
+}
+
+#[test]
+fn an_id_type_implementing_to_id_is_sent_as_its_text() {
+    let account = Account {
+        email: "a@example.org",
+        id: AccountId(7),
+        company: Some(LegacyId(18_446_744_073_709_551_615)),
+    };
+    assert_eq!(
+        body(&account),
+        json!({
+            "email": "a@example.org",
+            "user_id": "acct-7",
+            "company_id": "18446744073709551615",
+        })
+    );
+    use usercom::convert::IdValue;
+    assert_eq!(
+        <LegacyId as IdValue<()>>::to_id(&LegacyId(42)).as_deref(),
+        Some("42")
+    );
+    assert_eq!(
+        <u8 as IdValue<()>>::to_id_text(&255).as_deref(),
+        Some("255")
+    );
+}

@@ -162,16 +162,78 @@ value_trait! {
     pub trait TextValue<A> { fn to_text(&self) -> Option<Cow<'_, str>>; }
 }
 
-value_trait! {
-    /// Types `user_id` and `company_id` accept: everything [`TextValue`] accepts, and
-    /// integers (sent as JSON strings).
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be sent as the User.com attribute `{A}`, which takes text or an integer",
-        label = "not a string or integer type",
-        note = "`user_id` and `company_id` take strings (`String`, `&str`, `Box<str>`, `Cow<str>`, `Arc<str>`) and integers, an `Option` of one, or a reference to one",
-        note = "to send another type, convert it with `#[usercom(..., with = path::to::function)]`"
-    )]
-    pub trait IdValue<A> { fn to_id(&self) -> Option<IdText<'_>>; }
+/// Types `user_id` and `company_id` accept: everything [`TextValue`] accepts, and
+/// integers (sent as JSON strings).
+///
+/// A type of yours implements [`IdValue::to_id`]; the derive calls
+/// [`IdValue::to_id_text`], which the integer types (and `Uuid`) override so that their
+/// digits are kept inline instead of in a `String`.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use usercom_core::convert::IdValue;
+///
+/// struct AccountId(u32);
+///
+/// impl<A> IdValue<A> for AccountId {
+///     fn to_id(&self) -> Option<Cow<'_, str>> {
+///         Some(Cow::Owned(format!("acct-{}", self.0)))
+///     }
+/// }
+///
+/// let id = <AccountId as IdValue<()>>::to_id_text(&AccountId(7)).unwrap();
+/// assert_eq!(&*id, "acct-7");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent as the User.com attribute `{A}`, which takes text or an integer",
+    label = "not a string or integer type",
+    note = "`user_id` and `company_id` take strings (`String`, `&str`, `Box<str>`, `Cow<str>`, `Arc<str>`) and integers, an `Option` of one, or a reference to one",
+    note = "to send another type, convert it with `#[usercom(..., with = path::to::function)]`"
+)]
+pub trait IdValue<A> {
+    /// The value to send; `None` leaves the attribute out.
+    fn to_id(&self) -> Option<Cow<'_, str>>;
+
+    /// The same value as an [`IdText`], which can hold an integer's digits without
+    /// allocating. The default converts [`IdValue::to_id`]'s text (borrowed text stays
+    /// borrowed).
+    #[inline]
+    fn to_id_text(&self) -> Option<IdText<'_>> {
+        self.to_id().map(IdText::from)
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<A, T: IdValue<A> + ?Sized> IdValue<A> for &T {
+    fn to_id(&self) -> Option<Cow<'_, str>> {
+        (**self).to_id()
+    }
+    #[inline]
+    fn to_id_text(&self) -> Option<IdText<'_>> {
+        (**self).to_id_text()
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<A, T: IdValue<A> + ?Sized> IdValue<A> for &mut T {
+    fn to_id(&self) -> Option<Cow<'_, str>> {
+        (**self).to_id()
+    }
+    #[inline]
+    fn to_id_text(&self) -> Option<IdText<'_>> {
+        (**self).to_id_text()
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<A, T: IdValue<A>> IdValue<A> for Option<T> {
+    fn to_id(&self) -> Option<Cow<'_, str>> {
+        self.as_ref().and_then(T::to_id)
+    }
+    #[inline]
+    fn to_id_text(&self) -> Option<IdText<'_>> {
+        self.as_ref().and_then(T::to_id_text)
+    }
 }
 
 value_trait! {
@@ -473,8 +535,8 @@ macro_rules! text_types {
             }
         }
         impl<A> IdValue<A> for $ty {
-            fn to_id(&self) -> Option<IdText<'_>> {
-                Some(IdText::from(&**self))
+            fn to_id(&self) -> Option<Cow<'_, str>> {
+                Some(Cow::Borrowed(&**self))
             }
         }
         impl<A> CustomValue<A> for $ty {
@@ -494,8 +556,8 @@ impl<A> TextValue<A> for str {
 }
 
 impl<A> IdValue<A> for str {
-    fn to_id(&self) -> Option<IdText<'_>> {
-        Some(IdText::from(self))
+    fn to_id(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Borrowed(self))
     }
 }
 
@@ -508,8 +570,12 @@ impl<A> CustomValue<A> for str {
 macro_rules! integer_types {
     ($($ty:ty),+) => {$(
         impl<A> IdValue<A> for $ty {
+            fn to_id(&self) -> Option<Cow<'_, str>> {
+                Some(Cow::Owned(self.to_string()))
+            }
+            /// The digits inline: no allocation.
             #[inline]
-            fn to_id(&self) -> Option<IdText<'_>> {
+            fn to_id_text(&self) -> Option<IdText<'_>> {
                 Some(IdText::from(*self))
             }
         }

@@ -27,8 +27,13 @@ mod uuid_impls {
     use uuid::Uuid;
 
     impl<A> IdValue<A> for Uuid {
+        /// Hyphenated.
+        fn to_id(&self) -> Option<Cow<'_, str>> {
+            Some(Cow::Owned(self.hyphenated().to_string()))
+        }
+
         /// Hyphenated, kept inline (no allocation).
-        fn to_id(&self) -> Option<IdText<'_>> {
+        fn to_id_text(&self) -> Option<IdText<'_>> {
             let mut buffer = Uuid::encode_buffer();
             Some(IdText::copied(self.hyphenated().encode_lower(&mut buffer)))
         }

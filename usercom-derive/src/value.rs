@@ -444,40 +444,44 @@ mod newtype {
 
     use crate::ctxt::Ctxt;
 
-    /// The traits forwarded to the field: `(path under the crate, method, argument type,
-    /// output type)`; the generic parameter is the attribute (or, for the `Fits*` traits,
-    /// the name in messages).
-    const VALUE_TRAITS: &[(&str, &str, &str)] = &[
+    /// The traits forwarded to the field: `(path under the crate, [(method, output type)])`;
+    /// the generic parameter is the attribute (or, for the `Fits*` traits, the name in
+    /// messages). Provided methods are forwarded too, so that the field's own (say, an
+    /// integer's allocation-free `to_id_text`) is used.
+    const VALUE_TRAITS: &[(&str, &[(&str, &str)])] = &[
         (
             "convert::TextValue",
-            "to_text",
-            "Option<::std::borrow::Cow<'_, str>>",
+            &[("to_text", "Option<::std::borrow::Cow<'_, str>>")],
         ),
         (
             "convert::IdValue",
-            "to_id",
-            "Option<$krate::convert::IdText<'_>>",
+            &[
+                ("to_id", "Option<::std::borrow::Cow<'_, str>>"),
+                ("to_id_text", "Option<$krate::convert::IdText<'_>>"),
+            ],
         ),
         (
             "convert::IntegerValue",
-            "to_integer",
-            "Option<Result<i64, $krate::convert::OutOfRange>>",
+            &[(
+                "to_integer",
+                "Option<Result<i64, $krate::convert::OutOfRange>>",
+            )],
         ),
-        ("convert::BoolValue", "to_bool", "Option<bool>"),
+        ("convert::BoolValue", &[("to_bool", "Option<bool>")]),
         (
             "convert::GenderValue",
-            "to_gender",
-            "Option<$krate::Gender>",
+            &[("to_gender", "Option<$krate::Gender>")],
         ),
         (
             "convert::StatusValue",
-            "to_status",
-            "Option<$krate::Status>",
+            &[("to_status", "Option<$krate::Status>")],
         ),
         (
             "convert::CustomValue",
-            "to_attribute_value",
-            "Option<Result<$krate::AttributeValue<'_>, $krate::convert::OutOfRange>>",
+            &[(
+                "to_attribute_value",
+                "Option<Result<$krate::AttributeValue<'_>, $krate::convert::OutOfRange>>",
+            )],
         ),
     ];
 
@@ -563,20 +567,25 @@ mod newtype {
         };
         let (_, ty_generics, _) = node.generics.split_for_impl();
         let mut impls = Vec::new();
-        for (path, method, output) in VALUE_TRAITS {
+        for (path, methods) in VALUE_TRAITS {
             let trait_path: TokenStream =
                 format!("{krate}::{path}<{param}>").parse().expect("a path");
-            let method = Ident::new(method, Span::call_site());
-            let output = ty(output);
+            let methods = methods.iter().map(|(method, output)| {
+                let method = Ident::new(method, Span::call_site());
+                let output = ty(output);
+                quote! {
+                    #[inline]
+                    fn #method(&self) -> #output {
+                        <#inner as #trait_path>::#method(&self.0)
+                    }
+                }
+            });
             let generics = with_param(trait_path.clone());
             let (impl_generics, _, where_clause) = generics.split_for_impl();
             impls.push(quote! {
                 #[automatically_derived]
                 impl #impl_generics #trait_path for #ident #ty_generics #where_clause {
-                    #[inline]
-                    fn #method(&self) -> #output {
-                        <#inner as #trait_path>::#method(&self.0)
-                    }
+                    #(#methods)*
                 }
             });
         }

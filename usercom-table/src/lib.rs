@@ -60,7 +60,7 @@ impl Family {
     pub const fn method(self) -> &'static str {
         match self {
             Family::Text => "to_text",
-            Family::Id => "to_id",
+            Family::Id => "to_id_text",
             Family::Integer => "to_integer",
             Family::Bool => "to_bool",
             Family::Gender => "to_gender",
