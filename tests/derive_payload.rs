@@ -437,4 +437,13 @@ fn an_id_type_implementing_to_id_is_sent_as_its_text() {
         <u8 as IdValue<()>>::to_id_text(&255).as_deref(),
         Some("255")
     );
+    // The payload's id reads as text, compares with the text types and converts into the
+    // `Cow` of the first release.
+    let payload = account.to_create_user().unwrap();
+    let id = payload.user_id.clone().unwrap();
+    let owned = String::from("acct-7");
+    assert!(id == "acct-7" && id == *"acct-7" && id == owned);
+    assert!(id == Cow::Borrowed("acct-7"));
+    let company: Cow<'_, str> = payload.company_id.unwrap().into();
+    assert_eq!(company, "18446744073709551615");
 }

@@ -476,6 +476,29 @@ impl PartialEq<&str> for IdText<'_> {
     }
 }
 
+impl PartialEq<String> for IdText<'_> {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<Cow<'_, str>> for IdText<'_> {
+    fn eq(&self, other: &Cow<'_, str>) -> bool {
+        self.as_str() == other
+    }
+}
+
+/// The text as a `Cow` (an integer's digits become an owned `String`), for code written
+/// against the payload's `Option<Cow<str>>` ids of the first release.
+impl<'a> From<IdText<'a>> for Cow<'a, str> {
+    fn from(id: IdText<'a>) -> Self {
+        match id.0 {
+            IdRepr::Text(text) => text,
+            IdRepr::Inline { .. } => Cow::Owned(id.as_str().to_owned()),
+        }
+    }
+}
+
 impl serde::Serialize for IdText<'_> {
     #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
