@@ -351,3 +351,60 @@ async fn read_back_failed() {
         "{shown}"
     );
 }
+
+#[tokio::test]
+async fn throttled() {
+    let server = MockServer::start().await;
+    server.fail_next(10, 429);
+    let client = builder_for(&server)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_retries(10)
+                .initial_backoff(Duration::from_millis(1))
+                .max_throttled_retries(2),
+        )
+        .build()
+        .unwrap();
+    let err = client
+        .create_user(&CreateUser::new().email("a@example.org"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Throttled { .. }), "{err:?}");
+    let levels = messages(&err);
+    assert_eq!(levels.len(), 2, "{levels:?}");
+    assert!(
+        levels[1].starts_with("User.com answered 429"),
+        "{levels:?}"
+    );
+    let shown = render(err);
+    assert!(
+        shown.starts_with("User.com kept refusing the request (3 times over "),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "), past RetryPolicy::max_throttled_retries of 2; it was not processed (safe to \
+             send again later): User.com answered 429"
+        ),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn call_timeout() {
+    let server = MockServer::start().await;
+    server.fail_next_with_retry_after(1, 429, "5");
+    let client = client_for(&server).with_call_timeout(Duration::from_millis(300));
+    let err = client
+        .create_user(&CreateUser::new().email("a@example.org"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::CallTimeout { .. }), "{err:?}");
+    assert!(err.source().is_none());
+    assert_eq!(
+        render(err),
+        "the call did not finish within its bound of 300ms: every attempt was refused without \
+         being processed (429, 503 or no connection); nothing was created or changed, safe to \
+         send again"
+    );
+}
