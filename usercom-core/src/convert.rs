@@ -203,27 +203,23 @@ pub trait IdValue<A> {
     }
 }
 
-#[diagnostic::do_not_recommend]
-impl<A, T: IdValue<A> + ?Sized> IdValue<A> for &T {
-    fn to_id(&self) -> Option<Cow<'_, str>> {
-        (**self).to_id()
-    }
-    #[inline]
-    fn to_id_text(&self) -> Option<IdText<'_>> {
-        (**self).to_id_text()
-    }
+/// `IdValue` for references, forwarding both methods (as `value_trait!` does for one).
+macro_rules! id_value_for_references {
+    ($($reference:ty),+) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<A, T: IdValue<A> + ?Sized> IdValue<A> for $reference {
+            fn to_id(&self) -> Option<Cow<'_, str>> {
+                (**self).to_id()
+            }
+            #[inline]
+            fn to_id_text(&self) -> Option<IdText<'_>> {
+                (**self).to_id_text()
+            }
+        }
+    )+};
 }
 
-#[diagnostic::do_not_recommend]
-impl<A, T: IdValue<A> + ?Sized> IdValue<A> for &mut T {
-    fn to_id(&self) -> Option<Cow<'_, str>> {
-        (**self).to_id()
-    }
-    #[inline]
-    fn to_id_text(&self) -> Option<IdText<'_>> {
-        (**self).to_id_text()
-    }
-}
+id_value_for_references!(&T, &mut T);
 
 #[diagnostic::do_not_recommend]
 impl<A, T: IdValue<A>> IdValue<A> for Option<T> {
