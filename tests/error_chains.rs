@@ -372,10 +372,7 @@ async fn throttled() {
     assert!(matches!(err, Error::Throttled { .. }), "{err:?}");
     let levels = messages(&err);
     assert_eq!(levels.len(), 2, "{levels:?}");
-    assert!(
-        levels[1].starts_with("User.com answered 429"),
-        "{levels:?}"
-    );
+    assert!(levels[1].starts_with("User.com answered 429"), "{levels:?}");
     let shown = render(err);
     assert!(
         shown.starts_with("User.com kept refusing the request (3 times over "),
