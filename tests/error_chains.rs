@@ -3,9 +3,10 @@
 //! cause, and no level repeats the text of the one below.
 
 mod common;
+#[path = "common/tls.rs"]
+mod tls;
 
 use std::error::Error as _;
-use std::sync::Arc;
 use std::time::Duration;
 
 use common::{builder_for, client_for};
@@ -194,33 +195,7 @@ async fn timeout() {
 
 #[tokio::test]
 async fn tls() {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
-    let certs = CertificateDer::pem_file_iter(format!("{dir}/self_signed.pem"))
-        .unwrap()
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_file(format!("{dir}/self_signed.key")).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(certs, key)
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move { drop(acceptor.accept(stream).await) });
-        }
-    });
-
+    let (addr, _) = tls::self_signed_server().await;
     let err = fast_retries(Client::builder())
         .base_url(&format!("https://{addr}/api/public/"))
         .api_key(KEY)

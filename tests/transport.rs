@@ -1,11 +1,14 @@
 //! How connection failures are classified: a connection that never opened is safe to retry
 //! (and is retried), a TLS certificate that is not trusted is permanent (and is not).
 
+#[path = "common/tls.rs"]
+mod tls;
+
 use std::net::{SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use tls::self_signed_server;
 use usercom::{Client, CreateUser, Error, RetryPolicy};
 
 const KEY: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01";
@@ -79,42 +82,6 @@ async fn a_connect_timeout_is_safe_to_retry_and_retried() {
         elapsed >= CONNECT_TIMEOUT * 3,
         "3 attempts of {CONNECT_TIMEOUT:?} each took only {elapsed:?}"
     );
-}
-
-/// A TLS server on loopback with a self-signed certificate (`tests/fixtures/tls`) that
-/// completes handshakes and counts the connections it was offered.
-async fn self_signed_server() -> (SocketAddr, Arc<AtomicUsize>) {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
-    let certs = CertificateDer::pem_file_iter(format!("{dir}/self_signed.pem"))
-        .unwrap()
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_file(format!("{dir}/self_signed.key")).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(certs, key)
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counted = connections.clone();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            counted.fetch_add(1, Ordering::SeqCst);
-            let acceptor = acceptor.clone();
-            // The client refuses the certificate, so the handshake fails on its side.
-            tokio::spawn(async move { drop(acceptor.accept(stream).await) });
-        }
-    });
-    (addr, connections)
 }
 
 #[tokio::test]
