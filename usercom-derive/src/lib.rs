@@ -134,6 +134,52 @@ mod tests {
         }));
     }
 
+    /// The items that record the schema and its variable in the dep-info come once per
+    /// compilation (its first derive), not once per struct; a compilation that expands its
+    /// derives on another thread gets them again.
+    #[test]
+    fn schema_tracked_by_the_first_derive_only() {
+        let input: syn::DeriveInput = syn::parse_quote! {
+            #[usercom(schema = "fixtures/app.schema.json")]
+            struct Customer {
+                #[usercom(attribute = "seats")]
+                seats: u32,
+            }
+        };
+        let count = |text: &str| {
+            (
+                text.matches("include_bytes!").count(),
+                text.matches("option_env!").count(),
+            )
+        };
+        let first = expand(input.clone());
+        let second = expand(input.clone());
+        assert_eq!(count(&first), (1, 1));
+        assert_eq!(count(&second), (0, 0));
+        // Everything else is the same.
+        let without_tracking = |text: &str| {
+            let text: String = text.split_whitespace().collect();
+            let mut rest = text.as_str();
+            let mut kept = String::new();
+            for start in ["const_:::core::option::Option", "const_:&[u8]"] {
+                let (before, after) = rest.split_once(start).expect("a tracking item");
+                kept.push_str(before);
+                rest = &after[after.find(';').expect("the item's end") + 1..];
+            }
+            kept + rest
+        };
+        assert_eq!(
+            without_tracking(&first),
+            second.split_whitespace().collect::<String>()
+        );
+        // (proc-macro2's tokens are not `Send`: the input crosses as text.)
+        let text = quote::quote!(#input).to_string();
+        let other_thread = std::thread::spawn(move || expand(syn::parse_str(&text).unwrap()))
+            .join()
+            .unwrap();
+        assert_eq!(count(&other_thread), (1, 1));
+    }
+
     #[test]
     fn errors_and_fallback() {
         insta::assert_snapshot!(expand(syn::parse_quote! {

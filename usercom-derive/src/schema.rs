@@ -97,19 +97,53 @@ fn locate(attribute: Option<&str>) -> (String, PathBuf, Source) {
 /// Items that make the build follow the schema: the environment variable that can name it
 /// (setting it re-runs the derive) and, when the file exists, an `include_bytes!` of it
 /// (editing it re-runs the derive, errors included: a fixed malformed file is read again).
+///
+/// What they do is record the variable and the file in the crate's dep-info, which is one
+/// record for the whole compilation; so they are emitted by the first derive of the
+/// compilation that names each, not by every struct. (An `include_bytes!` per struct put the
+/// whole file in the crate once per struct, as a constant to hash, evaluate and cache: with a
+/// 200-attribute schema and 200 structs, 4 MB of constants and a third more `cargo check`
+/// time.) Every derive of a crate runs in one compiler process, on one thread, in the same
+/// order each build, so the first derive is the same from build to build; a compiler that
+/// ran each derive on a thread of its own would get the items from every derive, as before.
 pub(crate) fn tracking(attribute: Option<&str>) -> proc_macro2::TokenStream {
     let (_, path, _) = locate(attribute);
-    let include = (path.is_absolute() && path.is_file()).then(|| {
-        let path = path.to_string_lossy();
+    let include =
+        (path.is_absolute() && path.is_file() && first_in_compilation(&path.to_string_lossy()))
+            .then(|| {
+                let path = path.to_string_lossy();
+                quote::quote!(
+                    const _: &[u8] = ::core::include_bytes!(#path);
+                )
+            });
+    let var = usercom_schema::ENV_VAR;
+    let env = first_in_compilation(var).then(|| {
         quote::quote!(
-            const _: &[u8] = ::core::include_bytes!(#path);
+            const _: ::core::option::Option<&str> = ::core::option_env!(#var);
         )
     });
-    let var = usercom_schema::ENV_VAR;
     quote::quote! {
-        const _: ::core::option::Option<&str> = ::core::option_env!(#var);
+        #env
         #include
     }
+}
+
+/// Whether `key` (a schema's path, or the variable's name) is tracked for the first time in
+/// the compilation of the crate being compiled (see [`tracking`]). The record is kept per
+/// thread and per crate (`CARGO_MANIFEST_DIR`, `CARGO_CRATE_NAME`): a process that expands
+/// several crates (an IDE's macro server) gets the items once for each.
+fn first_in_compilation(key: &str) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+    thread_local! {
+        static TRACKED: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+    }
+    let krate = format!(
+        "{}\0{}\0{key}",
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default(),
+        std::env::var("CARGO_CRATE_NAME").unwrap_or_default()
+    );
+    TRACKED.with(|tracked| tracked.borrow_mut().insert(krate))
 }
 
 type Cache = HashMap<PathBuf, (u64, Option<SystemTime>, Arc<Schema>)>;
