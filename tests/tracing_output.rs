@@ -113,6 +113,7 @@ fn the_key_never_appears_in_tracing_output_and_payloads_only_at_trace_level() {
         assert!(output.contains("usercom.request"), "{level}: {output}");
         assert!(output.contains("attempt="), "{level}: {output}");
         assert!(output.contains("status=201"), "{level}: {output}");
+        assert!(output.contains("latency_ms="), "{level}: {output}");
         assert_eq!(
             output.contains("secret-payload@example.org"),
             payload_visible,

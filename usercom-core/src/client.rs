@@ -114,15 +114,25 @@ impl Client {
         T: IntoUserComUser + ?Sized,
     {
         self.bounded(async {
-            let mut payload = CreateUser::new();
-            let body = self.checked_body(value, &mut payload)?;
+            // The payload is kept for the second request only, on the heap: most creates
+            // have no custom attributes, and keeping it in place would add its size to every
+            // create's future (moved into a bulk stream's task, say).
+            let (body, custom) = {
+                let mut payload = CreateUser::new();
+                let body = self.checked_body(value, &mut payload)?;
+                (
+                    body,
+                    payload.has_custom_attributes().then(|| Box::new(payload)),
+                )
+            };
             let user: User = self.post_json("users/", body, NotIdempotent).await?;
-            if !payload.has_custom_attributes() {
-                return Ok(user);
+            match custom {
+                None => Ok(user),
+                // Boxed: this second request would double the size of every create's future.
+                Some(payload) => {
+                    Box::pin(self.finish_custom_attributes(user, true, &payload)).await
+                }
             }
-            // Boxed: most creates have no custom attributes, and this second request would
-            // double the size of every create's future.
-            Box::pin(self.finish_custom_attributes(user, true, &payload)).await
         })
         .await
     }

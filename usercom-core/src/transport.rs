@@ -1,8 +1,10 @@
-//! The path of every request, in one place: [`Client::send_with`] tries it under the retry
-//! policy, [`Client::attempt`] sends it once and reads the answer (its size capped, its
-//! status first), [`decode`] turns a success into the caller's type. A create reads, from
-//! `Client::create_user` in `client`: `post_json` → `send_with` → `attempt` → `decode`.
+//! The path of every request, in one place: [`Client::send_with`] joins its URL and
+//! [`Client::send_to`] tries it under the retry policy, [`Client::attempt`] sends it once and
+//! reads the answer (its size capped, its status first), [`decode`] turns a success into the
+//! caller's type. A create reads, from `Client::create_user` in `client`: `post_json` (its
+//! URL joined once, [`Client::fixed_url`]) → `send_to` → `attempt` → `decode`.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::time::Duration;
 
@@ -24,6 +26,14 @@ tokio::task_local! {
     static CALL_BOUND: Option<(Instant, Duration)>;
 }
 
+/// How many joined fixed URLs a thread keeps (see [`Client::fixed_url`]).
+const FIXED_URLS_KEPT: usize = 16;
+
+thread_local! {
+    /// Fixed paths joined to base URLs: (base URL, path, their join).
+    static FIXED_URLS: RefCell<Vec<(Url, &'static str, Url)>> = const { RefCell::new(Vec::new()) };
+}
+
 /// A deadline `limit` from now, with its bound (none for a bound too far to count).
 fn bound_from_now(limit: Duration) -> Option<(Instant, Duration)> {
     Instant::now()
@@ -35,213 +45,249 @@ impl Client {
     /// POSTs the JSON `body`, already written, to `path` and decodes the answer, retrying
     /// under the client's policy. `idempotency` says whether sending the request twice is
     /// harmless.
-    pub(crate) async fn post_json<R: DeserializeOwned>(
-        &self,
-        path: &str,
+    ///
+    /// `path` is one of the client's fixed paths (`users/`): its URL is joined once per
+    /// client and thread, not per request (see [`Client::fixed_url`]).
+    ///
+    /// Not an `async fn`, like [`Client::get_json`] and [`Client::send_with`]: a wrapper
+    /// `async fn` keeps its own copy of the arguments next to the future it awaits, and every
+    /// create's future (moved into a bulk stream's task, say) would carry both.
+    pub(crate) fn post_json<'a, R: DeserializeOwned>(
+        &'a self,
+        path: &'static str,
         body: Vec<u8>,
         idempotency: Idempotency,
-    ) -> Result<R, Error> {
+    ) -> impl Future<Output = Result<R, Error>> + use<'a, R> {
         tracing::trace!(path, body = %String::from_utf8_lossy(&body), "usercom request body");
-        self.send(Method::POST, path, Some(Bytes::from(body)), idempotency)
-            .await
+        let body = Some(Bytes::from(body));
+        match self.fixed_url(path) {
+            Ok(url) => {
+                Either::Left(self.send_to(Method::POST, url, path, body, idempotency, decode::<R>))
+            }
+            // Not `future::ready(Err(error))`, which would have room for a decoded answer.
+            Err(error) => Either::Right(async move { Err(error) }),
+        }
     }
 
     /// GETs `path` and decodes the answer (idempotent: retried under the whole policy).
-    pub(crate) async fn get_json<R: DeserializeOwned>(&self, path: &str) -> Result<R, Error> {
-        self.send(Method::GET, path, None, Idempotent).await
+    pub(crate) fn get_json<'a, R: DeserializeOwned>(
+        &'a self,
+        path: &'a str,
+    ) -> impl Future<Output = Result<R, Error>> + use<'a, R> {
+        self.send_with(Method::GET, path, None, Idempotent, decode::<R>)
     }
 
-    async fn send<R: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Bytes>,
-        idempotency: Idempotency,
-    ) -> Result<R, Error> {
-        self.send_with(method, path, body, idempotency, decode::<R>)
-            .await
-    }
-
-    /// [`Client::send`] with the decoder of a success body given.
+    /// Sends a request to `path` and decodes a success body with `decoder`.
     ///
     /// Each attempt first waits its turn at the client's throttle; the answer is reported
     /// back to it. A throttling answer (`429`, `503`) is retried without using up the retry
     /// budget while other requests of the client succeed, until the policy's throttle bounds;
     /// everything else follows [`RetryPolicy::delay`](crate::RetryPolicy). The call's bound,
     /// if any, covers the waits, the attempts and the backoff.
-    pub(crate) async fn send_with<R>(
-        &self,
+    pub(crate) fn send_with<'a, R>(
+        &'a self,
         method: Method,
-        path: &str,
+        path: &'a str,
         body: Option<Bytes>,
         idempotency: Idempotency,
         decoder: fn(u16, &[u8]) -> Result<R, Error>,
-    ) -> Result<R, Error> {
-        let url = self.url(path)?;
-        let policy = &self.inner.retry;
-        let bound = self.call_bound();
-        let deadline = bound.map(|(deadline, _)| deadline);
-        let timed_out = |state| Error::CallTimeout {
-            limit: bound.map_or(Duration::ZERO, |(_, limit)| limit),
-            state,
-        };
-        let mut retries_done = 0;
-        let mut attempts = 0u32;
-        let mut refusals = 0u32;
-        let mut first_refusal: Option<Instant> = None;
-        loop {
-            let ticket = match self
-                .inner
-                .throttle
-                .acquire(deadline, policy.backoff_cap())
-                .await
-            {
-                Ok(ticket) => ticket,
-                Err(Refused::Deadline) => {
-                    return Err(timed_out(if attempts == 0 {
-                        RequestState::NotSent
-                    } else {
-                        RequestState::NotProcessed
-                    }))
-                }
-                Err(Refused::TooLong {
-                    status,
-                    body,
-                    remaining,
-                }) => {
-                    return Err(Error::Throttled {
-                        refusals,
-                        waited: first_refusal.map_or(Duration::ZERO, |at| at.elapsed()),
-                        bound: format!(
-                            "the retry policy's max_backoff of {:?} (User.com asked every request \
-                             to wait {remaining:?} more)",
-                            policy.backoff_cap()
-                        ),
-                        source: Box::new(Error::Api {
-                            status,
-                            body,
-                            retry_after: Some(remaining),
-                        }),
-                    })
-                }
+    ) -> impl Future<Output = Result<R, Error>> + use<'a, R> {
+        match self.url(path) {
+            Ok(url) => Either::Left(self.send_to(method, url, path, body, idempotency, decoder)),
+            Err(error) => Either::Right(async move { Err(error) }),
+        }
+    }
+
+    /// [`Client::send_with`] with the URL of `path` joined already.
+    ///
+    /// Not an `async fn`: an `async fn` keeps its arguments twice in its state (as it was
+    /// called, and as the locals its body uses), an `async` block once.
+    #[allow(clippy::manual_async_fn)] // not the same future: see above
+    fn send_to<'a, R>(
+        &'a self,
+        method: Method,
+        url: Url,
+        path: &'a str,
+        body: Option<Bytes>,
+        idempotency: Idempotency,
+        decoder: fn(u16, &[u8]) -> Result<R, Error>,
+    ) -> impl Future<Output = Result<R, Error>> + use<'a, R> {
+        async move {
+            let policy = &self.inner.retry;
+            let bound = self.call_bound();
+            let deadline = bound.map(|(deadline, _)| deadline);
+            let timed_out = |state| Error::CallTimeout {
+                limit: bound.map_or(Duration::ZERO, |(_, limit)| limit),
+                state,
             };
-            attempts += 1;
-            // The path without its query: a look-up's query holds an email.
-            let span = tracing::info_span!(
-                "usercom.request",
-                method = %method,
-                path = path.split_once('?').map_or(path, |(path, _)| path),
-                attempt = attempts,
-                status = tracing::field::Empty,
-                latency_ms = tracing::field::Empty,
-            );
-            let started = Instant::now();
-            // Boxed: the attempt (reqwest's request and response) is most of a call's
-            // state, and every call's future is moved a few times before it first runs (into
-            // a bulk stream's task, say). One allocation costs less than copying it each time.
-            let attempt = Box::pin(
-                self.attempt(method.clone(), url.clone(), body.clone(), decoder)
-                    .instrument(span.clone()),
-            );
-            let result = match deadline {
-                Some(deadline) => {
-                    match tokio::time::timeout_at(deadline, attempt).await {
-                        Ok(result) => result,
-                        // The request may have reached the server: the ticket goes unanswered.
-                        Err(_) => return Err(timed_out(RequestState::OutcomeUnknown)),
-                    }
-                }
-                None => attempt.await,
-            };
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
-            let status = match &result {
-                Ok((status, _)) => Some(*status),
-                Err(error) => error.status(),
-            };
-            if let Some(status) = status {
-                span.record("status", status);
-            }
-            let error = match result {
-                Ok((_, value)) => {
-                    ticket.taken();
-                    return Ok(value);
-                }
-                Err(error) => error,
-            };
-            let sent_at = ticket.sent_at();
-            let delay = if let Error::Api {
-                status: status @ (429 | 503),
-                body,
-                retry_after,
-            } = &error
-            {
-                ticket.refused(Refusal {
-                    status: *status,
-                    body: body.clone(),
-                    retry_after: *retry_after,
-                });
-                refusals += 1;
-                let now = Instant::now();
-                let since = *first_refusal.get_or_insert(now);
-                if let Some(bound) = policy.throttle_bound(refusals, now - since) {
-                    return Err(Error::Throttled {
-                        refusals,
-                        waited: now - since,
-                        bound,
-                        source: Box::new(error),
-                    });
-                }
-                if policy.retries() == 0
-                    || retry_after.is_some_and(|wait| wait > policy.backoff_cap())
-                {
-                    return Err(error);
-                }
-                // While other requests of the client succeed, a refusal is the client's pace,
-                // not this request's failure: it waits its turn again without using up a
-                // retry.
-                let progressed = self
+            let mut retries_done = 0;
+            let mut attempts = 0u32;
+            let mut refusals = 0u32;
+            let mut first_refusal: Option<Instant> = None;
+            loop {
+                let ticket = match self
                     .inner
                     .throttle
-                    .last_success()
-                    .is_some_and(|at| at > sent_at);
-                let delay = policy.backoff(retries_done);
-                if !progressed {
-                    if retries_done >= policy.retries() {
+                    .acquire(deadline, policy.backoff_cap())
+                    .await
+                {
+                    Ok(ticket) => ticket,
+                    Err(Refused::Deadline) => {
+                        return Err(timed_out(if attempts == 0 {
+                            RequestState::NotSent
+                        } else {
+                            RequestState::NotProcessed
+                        }))
+                    }
+                    Err(Refused::TooLong {
+                        status,
+                        body,
+                        remaining,
+                    }) => {
+                        return Err(Error::Throttled {
+                            refusals,
+                            waited: first_refusal.map_or(Duration::ZERO, |at| at.elapsed()),
+                            bound: format!(
+                            "the retry policy's max_backoff of {:?} (User.com asked every request \
+                                 to wait {remaining:?} more)",
+                            policy.backoff_cap()
+                        ),
+                            source: Box::new(Error::Api {
+                                status,
+                                body,
+                                retry_after: Some(remaining),
+                            }),
+                        })
+                    }
+                };
+                attempts += 1;
+                // The path without its query: a look-up's query holds an email.
+                let span = tracing::info_span!(
+                    "usercom.request",
+                    method = %method,
+                    path = path.split_once('?').map_or(path, |(path, _)| path),
+                    attempt = attempts,
+                    status = tracing::field::Empty,
+                    latency_ms = tracing::field::Empty,
+                );
+                // Timed only for a subscriber that listens: the clock costs more than the
+                // span when none does.
+                let started = (!span.is_disabled()).then(Instant::now);
+                // In a block of its own, so that the answer (a decoded `User` is most of it) is
+                // not kept in this future's state across the wait before a retry.
+                let error = {
+                    // Boxed: the attempt (reqwest's request and response) is most of a call's
+                    // state, and every call's future is moved a few times before it first runs
+                    // (into a bulk stream's task, say). One allocation costs less than copying it
+                    // each time.
+                    let attempt = Box::pin(
+                        self.attempt(method.clone(), url.clone(), body.clone(), decoder)
+                            .instrument(span.clone()),
+                    );
+                    let result = match deadline {
+                        Some(deadline) => {
+                            match tokio::time::timeout_at(deadline, attempt).await {
+                                Ok(result) => result,
+                                // The request may have reached the server: the ticket goes
+                                // unanswered.
+                                Err(_) => return Err(timed_out(RequestState::OutcomeUnknown)),
+                            }
+                        }
+                        None => attempt.await,
+                    };
+                    if let Some(started) = started {
+                        span.record("latency_ms", started.elapsed().as_millis() as u64);
+                    }
+                    match result {
+                        Ok((status, value)) => {
+                            span.record("status", status);
+                            ticket.taken();
+                            return Ok(value);
+                        }
+                        Err(error) => {
+                            if let Some(status) = error.status() {
+                                span.record("status", status);
+                            }
+                            error
+                        }
+                    }
+                };
+                let status = error.status();
+                let sent_at = ticket.sent_at();
+                let delay = if let Error::Api {
+                    status: status @ (429 | 503),
+                    body,
+                    retry_after,
+                } = &error
+                {
+                    ticket.refused(Refusal {
+                        status: *status,
+                        body: body.clone(),
+                        retry_after: *retry_after,
+                    });
+                    refusals += 1;
+                    let now = Instant::now();
+                    let since = *first_refusal.get_or_insert(now);
+                    if let Some(bound) = policy.throttle_bound(refusals, now - since) {
+                        return Err(Error::Throttled {
+                            refusals,
+                            waited: now - since,
+                            bound,
+                            source: Box::new(error),
+                        });
+                    }
+                    if policy.retries() == 0
+                        || retry_after.is_some_and(|wait| wait > policy.backoff_cap())
+                    {
                         return Err(error);
                     }
-                    retries_done += 1;
-                }
-                delay
-            } else {
-                if status.is_some() {
-                    ticket.taken();
-                } else {
-                    drop(ticket);
-                }
-                match self.inner.retry.delay(&error, idempotency, retries_done) {
-                    Some(delay) => {
+                    // While other requests of the client succeed, a refusal is the client's pace,
+                    // not this request's failure: it waits its turn again without using up a
+                    // retry.
+                    let progressed = self
+                        .inner
+                        .throttle
+                        .last_success()
+                        .is_some_and(|at| at > sent_at);
+                    let delay = policy.backoff(retries_done);
+                    if !progressed {
+                        if retries_done >= policy.retries() {
+                            return Err(error);
+                        }
                         retries_done += 1;
-                        delay
                     }
-                    None => return Err(error),
+                    delay
+                } else {
+                    if status.is_some() {
+                        ticket.taken();
+                    } else {
+                        drop(ticket);
+                    }
+                    match self.inner.retry.delay(&error, idempotency, retries_done) {
+                        Some(delay) => {
+                            retries_done += 1;
+                            delay
+                        }
+                        None => return Err(error),
+                    }
+                };
+                span.in_scope(|| {
+                    // The error's text may quote the server, which may quote the payload: only at
+                    // debug level.
+                    tracing::info!(
+                        retry_in_ms = delay.as_millis() as u64,
+                        status = error.status(),
+                        "retrying"
+                    );
+                    tracing::debug!(error = %error, "retry cause");
+                });
+                if let Some(deadline) = deadline {
+                    if Instant::now() + delay >= deadline {
+                        return Err(timed_out(RequestState::NotProcessed));
+                    }
                 }
-            };
-            span.in_scope(|| {
-                // The error's text may quote the server, which may quote the payload: only at
-                // debug level.
-                tracing::info!(
-                    retry_in_ms = delay.as_millis() as u64,
-                    status = error.status(),
-                    "retrying"
-                );
-                tracing::debug!(error = %error, "retry cause");
-            });
-            if let Some(deadline) = deadline {
-                if Instant::now() + delay >= deadline {
-                    return Err(timed_out(RequestState::NotProcessed));
-                }
+                tokio::time::sleep(delay).await;
             }
-            tokio::time::sleep(delay).await;
         }
     }
 
@@ -251,6 +297,29 @@ impl Client {
             .base_url
             .join(path)
             .map_err(|e| Error::config(format!("cannot join `{path}` to the base URL: {e}")))
+    }
+
+    /// The URL of the fixed `path` (a literal such as `users/`), joined once per base URL
+    /// and thread and then cloned: joining parses the whole URL again, a clone copies it.
+    fn fixed_url(&self, path: &'static str) -> Result<Url, Error> {
+        let base = &self.inner.base_url;
+        let known = FIXED_URLS.with_borrow(|urls| {
+            urls.iter()
+                .find(|(b, p, _)| *p == path && b == base)
+                .map(|(_, _, url)| url.clone())
+        });
+        if let Some(url) = known {
+            return Ok(url);
+        }
+        let url = self.url(path)?;
+        FIXED_URLS.with_borrow_mut(|urls| {
+            // A few clients per thread at most, in practice; a bound all the same.
+            if urls.len() >= FIXED_URLS_KEPT {
+                urls.clear();
+            }
+            urls.push((base.clone(), path, url.clone()));
+        });
+        Ok(url)
     }
 
     /// The deadline and bound of the call under way: the one [`Client::bounded`] set for the
