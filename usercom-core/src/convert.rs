@@ -687,6 +687,13 @@ macro_rules! fits_trait {
             #[doc(hidden)]
             #[inline]
             fn __fits(&self) {}
+            /// Used by the derive: the conversion, reached through this trait so that it is
+            /// also the check (a supertrait's method cannot be named through this trait).
+            #[doc(hidden)]
+            #[inline]
+            fn __to_attribute_value(&self) -> Option<Result<AttributeValue<'_>, OutOfRange>> {
+                <Self as CustomValue<()>>::to_attribute_value(self)
+            }
             $($item)*
         }
 
@@ -803,6 +810,13 @@ pub trait FitsFixed<N>: CustomValue<()> {
     #[doc(hidden)]
     #[inline]
     fn __fits(&self) {}
+    /// Used by the derive: the conversion, reached through this trait so that it is also
+    /// the check (a supertrait's method cannot be named through this trait).
+    #[doc(hidden)]
+    #[inline]
+    fn __to_attribute_value(&self) -> Option<Result<AttributeValue<'_>, OutOfRange>> {
+        <Self as CustomValue<()>>::to_attribute_value(self)
+    }
     /// The wire names this type can send, when it can tell (an enum deriving
     /// [`UserComValue`]); `None` for free text.
     const CHOICES: Option<&'static [&'static str]> = None;

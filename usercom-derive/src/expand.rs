@@ -39,6 +39,7 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
         .lifetimes()
         .map(|param| param.lifetime.ident.to_string())
         .collect();
+    let paths = Paths::new(krate.clone(), input);
     let mut generics = input.generics.clone();
     let mut statements = Vec::new();
     let mut schema_checks = SchemaChecks::default();
@@ -47,25 +48,31 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
             continue;
         };
         let generic = mentions(field.ty, &type_params);
-        let mut with_check = None;
+        // The trait a custom attribute's value is converted through: the schema's `Fits*`
+        // trait when the schema knows the attribute (it extends `CustomValue<()>`, so the
+        // conversion is the check, and an unfit type is an error there, in its words).
+        let mut custom_trait = None;
         if let (Mapping::Custom { name }, Some(loaded)) = (mapping, &input.schema) {
             if let Some(attribute) = loaded.schema.get(&name.value()) {
-                // A `const` item outside the impl cannot name the struct's parameters,
-                // lifetimes included.
-                let outside = !generic && !mentions_lifetime(field.ty, &lifetimes);
-                match schema_checks.check(&krate, field, attribute, !outside) {
-                    FieldCheck::InBody(check) => with_check = Some(check),
-                    FieldCheck::Bound(predicate) => {
-                        generics.make_where_clause().predicates.push(*predicate)
+                if generic {
+                    // A where-clause predicate: the conversion stays generic.
+                    let predicate = schema_checks.bound(&krate, field, attribute);
+                    generics.make_where_clause().predicates.push(predicate);
+                } else {
+                    let convert = &paths.convert;
+                    let fits = schema_checks.fits(&quote!(#convert), attribute);
+                    // A `const` item outside the impl cannot name the struct's lifetimes.
+                    if field.attrs.with.is_none() && !mentions_lifetime(field.ty, &lifetimes) {
+                        schema_checks.choices(&krate, field, attribute, &fits);
                     }
-                    FieldCheck::Const => {}
+                    custom_trait = Some(fits);
                 }
             }
         }
-        statements.push(field_statement(&krate, field, mapping, with_check));
+        statements.push(field_statement(&paths, field, mapping, custom_trait));
         // Bounds only where needed: a field whose type involves a type parameter.
         if field.attrs.with.is_none() && generic {
-            let predicate = bound(&krate, field.ty, mapping);
+            let predicate = bound(&paths, field.ty, mapping);
             generics.make_where_clause().predicates.push(predicate);
         }
     }
@@ -82,22 +89,74 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
             impl #impl_generics #krate::MapsUserId for #ident #ty_generics #where_clause {}
         }
     });
+    let Paths {
+        imports, private, ..
+    } = &paths;
 
     quote! {
         const _: () = {
+            #imports
             #[automatically_derived]
             impl #impl_generics #krate::IntoUserComUser for #ident #ty_generics #where_clause {
                 fn write_user_com_user<'__usercom>(
                     &'__usercom self,
                     #user: &mut #krate::CreateUser<'__usercom>,
-                ) -> #krate::__private::Result<(), #krate::Error> {
+                ) -> #private::Result<(), #krate::Error> {
                     #(#statements)*
-                    #krate::__private::Result::Ok(())
+                    #private::Result::Ok(())
                 }
             }
             #maps_user_id
             #schema_items
         };
+    }
+}
+
+/// Short names, inside the generated `const _` block, for the modules of the usercom crate
+/// that the generated code names in every field's statement: the compiler takes in (and the
+/// derive writes) a few tokens per path instead of up to eleven. The names start with
+/// `__usercom_`, like every item the derive adds; a field type could only meet them by
+/// naming one.
+struct Paths {
+    /// The usercom crate (for the items named once per struct).
+    krate: TokenStream,
+    /// The `use` item (only the names used, so that no import is unused).
+    imports: TokenStream,
+    /// `__private` (`set`, `custom`, `integer`, `Result`).
+    private: Ident,
+    /// `convert` (the value traits).
+    convert: Ident,
+    /// `convert::attribute` (the standard attributes' marker types).
+    attribute: Ident,
+}
+
+impl Paths {
+    fn new(krate: TokenStream, input: &Input) -> Paths {
+        let private = Ident::new("__usercom_private", Span::call_site());
+        let convert = Ident::new("__usercom_convert", Span::call_site());
+        let attribute = Ident::new("__usercom_attribute", Span::call_site());
+        let mapped = |wanted: fn(&Mapping) -> bool| {
+            input
+                .fields
+                .iter()
+                .any(|field| field.attrs.mapping.as_ref().is_some_and(wanted))
+        };
+        let standard = mapped(|m| matches!(m, Mapping::Standard { .. }));
+        let valued = mapped(|m| matches!(m, Mapping::Standard { .. } | Mapping::Custom { .. }));
+        let convert_import = valued.then(|| {
+            let attribute_import = standard.then(|| quote!(attribute as #attribute));
+            quote!(convert::{self as #convert, #attribute_import},)
+        });
+        let imports = quote! {
+            use #krate::{#convert_import __private as #private};
+        };
+        Paths {
+            krate,
+            imports,
+            private,
+            convert,
+            attribute,
+        }
     }
 }
 
@@ -110,10 +169,8 @@ pub(crate) struct SchemaChecks {
     consts: Vec<TokenStream>,
 }
 
-/// How one field is checked against the schema.
+/// How one field is checked against the schema when it is read back (`FromUserComUser`).
 pub(crate) enum FieldCheck {
-    /// A statement in the generated method, after the `with` function's result is bound.
-    InBody(TokenStream),
     /// A where-clause predicate (a field whose type involves a type parameter).
     Bound(Box<WherePredicate>),
     /// A `const` item beside the impl (collected in [`SchemaChecks`]).
@@ -122,7 +179,9 @@ pub(crate) enum FieldCheck {
 
 impl SchemaChecks {
     /// The check that `field` fits `attribute`'s value type (and, for a `fixed` attribute
-    /// with choices, that an enum's wire names are among them).
+    /// with choices, that an enum's wire names are among them), as a `const` item or a
+    /// where-clause predicate (`generic`). `IntoUserComUser` checks through the conversion
+    /// itself instead ([`SchemaChecks::fits`]).
     pub(crate) fn check(
         &mut self,
         krate: &TokenStream,
@@ -130,9 +189,30 @@ impl SchemaChecks {
         attribute: &usercom_schema::Attribute,
         generic: bool,
     ) -> FieldCheck {
+        if generic {
+            return FieldCheck::Bound(Box::new(self.bound(krate, field, attribute)));
+        }
+        let fits = self.fits(&quote!(#krate::convert), attribute);
+        if !self.choices(krate, field, attribute, &fits) {
+            // The trait-qualified path carries the field type's span: an unfit type is an
+            // error there, in the trait's words.
+            let ty = ty_tokens(field.ty);
+            let fits_path = quote_spanned!(field.ty.span()=> <#ty as #fits>::FITS);
+            self.consts.push(quote!(const _: () = #fits_path;));
+        }
+        FieldCheck::Const
+    }
+
+    /// The `Fits*` trait of `attribute`'s value type (in `convert`, the path of the
+    /// usercom crate's `convert` module), with the marker that names the attribute in its
+    /// messages: `convert::FitsInteger<__usercom_attributes::seats>`.
+    pub(crate) fn fits(
+        &mut self,
+        convert: &TokenStream,
+        attribute: &usercom_schema::Attribute,
+    ) -> TokenStream {
         use usercom_schema::ValueType;
         let marker = self.marker(&attribute.name_std);
-        let name = quote!(__usercom_attributes::#marker);
         let fits = Ident::new(
             match attribute.value_type {
                 ValueType::Boolean => "FitsBoolean",
@@ -146,47 +226,53 @@ impl SchemaChecks {
             },
             Span::call_site(),
         );
-        let fits = quote!(#krate::convert::#fits<#name>);
-        if let Some((_, with)) = &field.attrs.with {
-            // The function's result is checked where it is bound, in the generated method;
-            // the trait-qualified path carries the `with` path's span, so an unfit result is
-            // an error there.
-            let converted = converted_binding();
-            let function = quote_spanned!(with.span()=> <_ as #fits>::__fits);
-            return FieldCheck::InBody(quote!(#function(&#converted);));
-        }
+        quote!(#convert::#fits<__usercom_attributes::#marker>)
+    }
+
+    /// The where-clause predicate that checks a generic field's type against `attribute`.
+    pub(crate) fn bound(
+        &mut self,
+        krate: &TokenStream,
+        field: &Field,
+        attribute: &usercom_schema::Attribute,
+    ) -> WherePredicate {
+        let fits = self.fits(&quote!(#krate::convert), attribute);
         let ty = ty_tokens(field.ty);
-        if generic {
-            return FieldCheck::Bound(Box::new(parse_quote!(#ty: #fits)));
-        }
-        // The trait-qualified path carries the field type's span: an unfit type is an
-        // error there, in the trait's words.
-        let item = match (&attribute.value_type, &attribute.choices) {
-            (ValueType::Fixed, Some(choices)) => {
-                let names = quote_spanned!(field.ty.span()=> <#ty as #fits>::CHOICES);
-                let message = format!(
-                    "a variant of the enum mapped to the fixed attribute `{}` has a wire name \
-                     that is not among its choices in the schema ({}): rename the variant \
-                     (`#[usercom(rename = \"...\")]`), or add the choice in User.com and to the \
-                     schema's `choices`",
-                    attribute.name_std,
-                    choices.join(", ")
-                );
-                // The whole call carries the field type's span (the crate path included), so
-                // that a failed check is reported on the field.
-                let span = field.ty.span();
-                let krate = respan(krate.clone(), span);
-                quote_spanned!(span=>
-                    const _: () = #krate::__private::check_choices(#names, &[#(#choices),*], #message);
-                )
-            }
-            _ => {
-                let fits_path = quote_spanned!(field.ty.span()=> <#ty as #fits>::FITS);
-                quote!(const _: () = #fits_path;)
-            }
+        parse_quote!(#ty: #fits)
+    }
+
+    /// For a `fixed` attribute with choices in the schema: a `const` item checking that the
+    /// wire names the field's type can send (an enum's) are among them. Whether there was one.
+    pub(crate) fn choices(
+        &mut self,
+        krate: &TokenStream,
+        field: &Field,
+        attribute: &usercom_schema::Attribute,
+        fits: &TokenStream,
+    ) -> bool {
+        let (usercom_schema::ValueType::Fixed, Some(choices)) =
+            (&attribute.value_type, &attribute.choices)
+        else {
+            return false;
         };
-        self.consts.push(item);
-        FieldCheck::Const
+        let ty = ty_tokens(field.ty);
+        let names = quote_spanned!(field.ty.span()=> <#ty as #fits>::CHOICES);
+        let message = format!(
+            "a variant of the enum mapped to the fixed attribute `{}` has a wire name \
+             that is not among its choices in the schema ({}): rename the variant \
+             (`#[usercom(rename = \"...\")]`), or add the choice in User.com and to the \
+             schema's `choices`",
+            attribute.name_std,
+            choices.join(", ")
+        );
+        // The whole call carries the field type's span (the crate path included), so that a
+        // failed check is reported on the field.
+        let span = field.ty.span();
+        let krate = respan(krate.clone(), span);
+        self.consts.push(quote_spanned!(span=>
+            const _: () = #krate::__private::check_choices(#names, &[#(#choices),*], #message);
+        ));
+        true
     }
 
     /// The marker type naming `name_std` in messages: the name itself when it is an
@@ -243,10 +329,13 @@ impl SchemaChecks {
 
 /// The value trait, its method and the marker type checked for a standard attribute, as the
 /// one table names them.
-fn family_trait(krate: &TokenStream, family: Family, name: &Ident) -> (TokenStream, Ident) {
+fn family_trait(paths: &Paths, family: Family, name: &Ident) -> (TokenStream, Ident) {
     let trait_ident = Ident::new(family.trait_name(), Span::call_site());
+    let Paths {
+        convert, attribute, ..
+    } = paths;
     (
-        quote!(#krate::convert::#trait_ident<#krate::convert::attribute::#name>),
+        quote!(#convert::#trait_ident<#attribute::#name>),
         Ident::new(family.method(), Span::call_site()),
     )
 }
@@ -276,11 +365,17 @@ pub(crate) fn user_binding() -> Ident {
 /// passed in would make it resolve with that macro's hygiene ("expected value, found module
 /// `self`").
 fn field_statement(
-    krate: &TokenStream,
+    paths: &Paths,
     field: &Field,
     mapping: &Mapping,
-    with_check: Option<TokenStream>,
+    custom_trait: Option<TokenStream>,
 ) -> TokenStream {
+    let Paths {
+        krate,
+        private,
+        convert,
+        ..
+    } = paths;
     let member = field.ident;
     let ty = &ty_tokens(field.ty);
     let span = field.ty.span();
@@ -308,28 +403,33 @@ fn field_statement(
 
     let statement = match mapping {
         Mapping::Standard { name, family } => {
-            let (trait_path, method) = family_trait(krate, *family, name);
+            let (trait_path, method) = family_trait(paths, *family, name);
             let mut value = value(trait_path, &method);
             let text = name.to_string();
             if matches!(family, Family::Text | Family::Id) && owned {
-                value = quote!(#krate::__private::owned(#value));
+                value = quote!(#private::owned(#value));
             }
             if *family == Family::Integer {
-                value = quote!(#krate::__private::integer(#text, #value)?);
+                value = quote!(#private::integer(#text, #value)?);
             }
-            quote!(#krate::__private::set(&mut #user.#name, #text, #value)?;)
+            quote!(#private::set(&mut #user.#name, #text, #value)?;)
         }
         Mapping::Custom { name } => {
-            let value = value(
-                quote!(#krate::convert::CustomValue<()>),
-                &format_ident!("to_attribute_value"),
-            );
+            // Through the schema's `Fits*` trait, its `__to_attribute_value` (which calls
+            // `CustomValue`'s method: a supertrait's method cannot be named through it).
+            let value = match custom_trait {
+                Some(fits) => value(fits, &format_ident!("__to_attribute_value")),
+                None => value(
+                    quote!(#convert::CustomValue<()>),
+                    &format_ident!("to_attribute_value"),
+                ),
+            };
             let add = if owned {
                 quote!(custom_owned)
             } else {
                 quote!(custom)
             };
-            quote!(#krate::__private::#add(#user, #name, #value)?;)
+            quote!(#private::#add(#user, #name, #value)?;)
         }
         // Straight into the outer payload: `set` and the custom-attribute checks refuse an
         // attribute written twice, so no intermediate payload is needed.
@@ -340,7 +440,7 @@ fn field_statement(
         }
     };
     match with_binding {
-        Some(binding) => quote!({ #binding #with_check #statement }),
+        Some(binding) => quote!({ #binding #statement }),
         None => statement,
     }
 }
@@ -351,14 +451,15 @@ fn converted_binding() -> Ident {
 }
 
 /// The where-clause predicate a generic field needs.
-fn bound(krate: &TokenStream, ty: &Type, mapping: &Mapping) -> WherePredicate {
+fn bound(paths: &Paths, ty: &Type, mapping: &Mapping) -> WherePredicate {
     let ty = ty_tokens(ty);
+    let Paths { krate, convert, .. } = paths;
     match mapping {
         Mapping::Standard { name, family } => {
-            let (trait_path, _) = family_trait(krate, *family, name);
+            let (trait_path, _) = family_trait(paths, *family, name);
             parse_quote!(#ty: #trait_path)
         }
-        Mapping::Custom { .. } => parse_quote!(#ty: #krate::convert::CustomValue<()>),
+        Mapping::Custom { .. } => parse_quote!(#ty: #convert::CustomValue<()>),
         Mapping::Flatten { .. } => parse_quote!(#ty: #krate::IntoUserComUser),
     }
 }
