@@ -32,9 +32,17 @@
 //! (VmHWM) of this process is read at 10,000 and at 100,000 users. It must stay flat.
 //!
 //! **Profile**: usercom alone against the fixed-response server, at concurrency 64 for 10 s
-//! (`USERCOM_BENCH_CONCURRENCY` to change it), for a profiler to record:
-//! `perf record -g --call-graph dwarf -- target/release/deps/throughput-<hash> --bench profile`
-//! (build with `CARGO_PROFILE_BENCH_DEBUG=line-tables-only` for source lines).
+//! (`USERCOM_BENCH_CONCURRENCY` to change it), for a profiler to record; it prints the
+//! creates/s and the CPU per create of the run. Release builds have no frame pointers, so
+//! record with DWARF call graphs, then group the samples by who is responsible with
+//! `benches/profile_groups.py` (BENCHMARKS.md, "Where one create's CPU goes"):
+//!
+//! ```text
+//! perf record -F 999 --call-graph dwarf,16384 -o perf.data -- \
+//!     target/release/deps/throughput-<hash> --bench profile
+//! perf script -i perf.data --no-inline -F comm,ip,sym,dso > perf.txt
+//! python3 benches/profile_groups.py perf.txt -v
+//! ```
 //!
 //! CPU times come from `/proc` (Linux); elsewhere those columns say so.
 
