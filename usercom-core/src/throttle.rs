@@ -11,19 +11,27 @@
 //! - If most of those requests went through, the refusal was isolated (a flaky proxy, another
 //!   process spending the quota for a moment): nothing is learned. An unpaced client learns
 //!   only from a burst of refusals (at least 3 requests sent while the refusal was on its
-//!   way back, half of them refused).
-//! - The first episode measures the burst the server allows (`B`, the successes before it)
-//!   and starts pacing at `B` per second, then doubles the rate every 250 ms while requests
-//!   go through ("slow start"): a sliding window of `B` a second is then right at once, and
-//!   a token bucket's rate is found in a few steps.
-//! - Every later episode estimates the server's rate from what it took: when the successes
-//!   of the last second equal `B`, the limit is a window of `B` a second; otherwise it is a
-//!   token bucket of `B` tokens, empty at the previous refusal, and the rate is the one that
-//!   empties it exactly when the server refused (solved by bisection over the admitted
-//!   requests' send times; the burst is corrected for what the bucket refilled during the
-//!   first episode). The client then paces at 98.5% of it, and creeps up by 0.02% of it a
-//!   second (to notice a raised limit), so that the next refusal is minutes away rather than
-//!   one a second.
+//!   way back, half of them refused). During slow start (below) a refusal is isolated only
+//!   when none of those requests was refused: slow start overshoots the server's rate by up
+//!   to twice, so a bucket that has just run dry still takes about half of them.
+//! - The first episode measures the burst the server allows (`B`, the successes of the
+//!   requests sent before the refusal arrived) and starts pacing at `B` per second, then
+//!   doubles the rate every 250 ms while requests go through ("slow start"): a sliding window
+//!   of `B` a second is then right at once, and a token bucket's rate is found in a few
+//!   steps.
+//! - Every later episode estimates the server's rate from what it took. When the successes
+//!   of the last second equal `B`, the limit is a window of `B` a second: the client then
+//!   sends at most `B − 1` requests in any 1.005 s (the server counts arrivals, which jitter),
+//!   evenly paced, and tries one more after a minute without refusal (two minutes after the
+//!   next refusal, and so on) to notice a raised limit. Otherwise it is a token bucket of `B`
+//!   tokens, empty at the previous refusal, and the rate is the one that empties it exactly
+//!   when the server refused (solved by bisection over the admitted requests' send times).
+//!   The burst and the rate are solved for together: the first episode's successes include
+//!   what the bucket refilled while its requests went, so `B` is the smallest bucket that,
+//!   refilled at the rate, takes as many of them (in the order sent) as the server took.
+//!   The client then paces at 98.5% of the rate, and creeps up by 0.01% of it a second (to
+//!   notice a raised limit; half as fast after each refusal at a settled rate), so that the
+//!   next refusal is minutes away rather than one a second.
 //!
 //! A `Retry-After` holds every request of the client until it has passed (the server sees
 //! nothing from the client meanwhile); a refusal without one holds them for 25 ms, doubling
@@ -41,8 +49,15 @@ use tokio::time::Instant;
 const WINDOW: Duration = Duration::from_secs(1);
 /// The share of an estimated rate the client paces at.
 const BETA: f64 = 0.985;
-/// How fast the paced rate creeps up, as a share of the estimate per second.
-const ALPHA: f64 = 0.0002;
+/// How fast the paced rate creeps up, as a share of the estimate per second (halved at each
+/// refusal while settled).
+const ALPHA: f64 = 0.0001;
+/// How far back a recognised window's requests are counted beyond the window itself: the
+/// server counts arrivals, which jitter around the send times.
+const WINDOW_GUARD: Duration = Duration::from_millis(5);
+/// How long a recognised window's quota is kept before the client tries one request more
+/// (doubled at each refusal), to notice a raised limit.
+const WINDOW_CREEP: Duration = Duration::from_secs(60);
 /// How long the rate takes to double during slow start.
 const DOUBLING: Duration = Duration::from_millis(250);
 /// The pause after a refusal without `Retry-After`; it doubles while refusals go on.
@@ -184,6 +199,15 @@ struct State {
     ceiling: f64,
     /// The burst measured at the first episode.
     burst: f64,
+    /// How fast the rate creeps up, as a share of [`ALPHA`].
+    creep: f64,
+    /// A recognised window: at most this many requests in any [`WINDOW`] (plus
+    /// [`WINDOW_GUARD`]).
+    window_quota: Option<usize>,
+    /// The send times of the last `window_quota` requests.
+    window_sends: VecDeque<Instant>,
+    /// When the window's quota was last set or raised, and how long it is kept.
+    window_kept: (Instant, Duration),
     next_slot: Instant,
     pause_until: Option<Instant>,
     /// What asked for the current pause: status and body.
@@ -211,6 +235,8 @@ struct State {
     first_episode: Option<Instant>,
     /// The first episode's cycle: successes, and how long from its start to the refusal.
     first_cycle: (f64, Duration),
+    /// The send times of the requests answered in the first episode (taken or refused).
+    first_batch: Vec<Instant>,
     /// When the latest pauses ended (or will).
     pause_ends: VecDeque<Instant>,
     /// When the latest refused request was sent (the bucket was empty then).
@@ -240,6 +266,10 @@ impl Throttle {
                 mode: Mode::Unknown,
                 ceiling: 0.0,
                 burst: 0.0,
+                creep: 1.0,
+                window_quota: None,
+                window_sends: VecDeque::new(),
+                window_kept: (now, WINDOW_CREEP),
                 next_slot: now,
                 pause_until: None,
                 paused_by: None,
@@ -257,6 +287,7 @@ impl Throttle {
                 first_send: None,
                 first_episode: None,
                 first_cycle: (0.0, Duration::ZERO),
+                first_batch: Vec::new(),
                 pause_ends: VecDeque::new(),
                 last_refused: None,
                 waiters: 0,
@@ -383,6 +414,20 @@ impl Throttle {
             };
             state.next_slot = from + Duration::from_secs_f64(1.0 / rate);
         }
+        if let Some(quota) = state.window_quota {
+            let (since, keep) = state.window_kept;
+            let quota = if now.saturating_duration_since(since) >= keep {
+                state.window_kept = (now, keep);
+                state.set_window_quota(quota + 1);
+                quota + 1
+            } else {
+                quota
+            };
+            state.window_sends.push_back(now);
+            while state.window_sends.len() > quota {
+                state.window_sends.pop_front();
+            }
+        }
         state.first_send.get_or_insert(now);
         state.trim(now);
         let id = state.first_id + state.records.len() as u64;
@@ -485,6 +530,17 @@ impl State {
         if self.rate.is_some() {
             at = at.max(self.next_slot);
         }
+        if let Some(quota) = self.window_quota {
+            // The oldest of the last `quota` requests must have left the window.
+            if let Some(&oldest) = self
+                .window_sends
+                .len()
+                .checked_sub(quota)
+                .and_then(|i| self.window_sends.get(i))
+            {
+                at = at.max(oldest + WINDOW + WINDOW_GUARD);
+            }
+        }
         at
     }
 
@@ -498,7 +554,8 @@ impl State {
         let Some(rate) = self.rate else { return };
         let grown = match self.mode {
             Mode::SlowStart => rate * 2f64.powf(elapsed.as_secs_f64() / DOUBLING.as_secs_f64()),
-            Mode::Avoid => rate + ALPHA * self.ceiling * elapsed.as_secs_f64(),
+            Mode::Avoid if self.window_quota.is_some() => rate,
+            Mode::Avoid => rate + self.creep * ALPHA * self.ceiling * elapsed.as_secs_f64(),
             Mode::Unknown => rate,
         };
         self.rate = Some(grown.clamp(MIN_RATE, MAX_RATE));
@@ -618,8 +675,14 @@ impl State {
             cohort < MIN_EVIDENCE as usize || 2 * refused < cohort
         } else {
             // Paced, answers outrun the next request: a lone refusal is the limit, unless
-            // requests sent meanwhile mostly went through.
-            cohort >= 3 && 2 * refused < cohort
+            // requests sent meanwhile mostly went through. During slow start the rate is
+            // raised until the server refuses, up to twice what it allows: a bucket that
+            // has just run dry then still takes about half the requests sent right after,
+            // so there only a refusal among successes alone is isolated.
+            match self.mode {
+                Mode::SlowStart => cohort >= 3 && refused == 0,
+                _ => cohort >= 3 && 2 * refused < cohort,
+            }
         };
         if isolated {
             self.progress_since_reaction = true;
@@ -639,13 +702,17 @@ impl State {
                     .filter(|&end| end <= episode.sent)
                     .max();
                 let start = resumed.or(self.first_send).unwrap_or(episode.sent);
-                let taken = self
+                let batch: Vec<(Instant, bool)> = self
                     .records
                     .iter()
-                    .filter(|r| {
-                        r.at >= start && r.at < episode.received && r.outcome == Outcome::Taken
+                    .filter(|r| r.at >= start && r.at < episode.received)
+                    .filter_map(|r| match r.outcome {
+                        Outcome::Taken => Some((r.at, true)),
+                        Outcome::Refused => Some((r.at, false)),
+                        Outcome::Pending | Outcome::Gone => None,
                     })
-                    .count() as u64
+                    .collect();
+                let taken = batch.iter().filter(|(_, taken)| *taken).count() as u64
                     + if resumed.is_none() {
                         self.dropped_taken
                     } else {
@@ -654,6 +721,12 @@ impl State {
                 if taken >= MIN_EVIDENCE {
                     let cycle = episode.sent.saturating_duration_since(start);
                     self.first_cycle = (taken as f64, cycle);
+                    // Without dropped records, the burst is fitted to the send times.
+                    self.first_batch = if resumed.is_none() && self.dropped_taken > 0 {
+                        Vec::new()
+                    } else {
+                        batch.into_iter().map(|(at, _)| at).collect()
+                    };
                     let span = cycle.max(WINDOW);
                     self.burst = taken as f64;
                     self.rate = Some((taken as f64 / span.as_secs_f64()).clamp(MIN_RATE, MAX_RATE));
@@ -662,6 +735,25 @@ impl State {
                 }
             }
             Mode::SlowStart | Mode::Avoid => {
+                if self.mode == Mode::Avoid {
+                    // Refused at a settled rate: creep more slowly from now on.
+                    self.creep /= 2.0;
+                }
+                if self.is_window(episode) {
+                    let quota = self.burst.floor() as usize;
+                    let keep = if self.window_quota.is_some() {
+                        self.window_kept.1 * 2
+                    } else {
+                        WINDOW_CREEP
+                    };
+                    self.window_kept = (now, keep);
+                    // One request under the quota: the server counts arrivals.
+                    self.set_window_quota(quota.saturating_sub(1).max(1));
+                    self.ceiling = self.burst / WINDOW.as_secs_f64();
+                    self.mode = Mode::Avoid;
+                    return self.forget_before(episode);
+                }
+                self.window_quota = None;
                 let estimate = self.estimate(episode);
                 let estimate = match (self.mode, self.rate) {
                     // A refusal never raises a settled rate.
@@ -674,6 +766,32 @@ impl State {
                 self.mode = Mode::Avoid;
             }
         }
+        self.forget_before(episode);
+    }
+
+    /// Paces at `quota` requests a window, and holds them to it.
+    fn set_window_quota(&mut self, quota: usize) {
+        self.window_quota = Some(quota);
+        let per_window = WINDOW + WINDOW_GUARD;
+        self.rate = Some((quota as f64 / per_window.as_secs_f64()).clamp(MIN_RATE, MAX_RATE));
+    }
+
+    /// Whether the refusal of `episode` came when the successes of the last window equalled
+    /// the first burst: a window of that many requests.
+    fn is_window(&self, episode: Episode) -> bool {
+        let window_start = episode.sent.checked_sub(WINDOW);
+        let in_window = self
+            .successes
+            .iter()
+            .filter(|&&at| window_start.is_none_or(|start| at >= start) && at <= episode.sent)
+            .count() as f64;
+        self.first_episode
+            .is_some_and(|first| episode.sent.saturating_duration_since(first) >= WINDOW)
+            && (in_window - self.burst).abs() <= (0.02 * self.burst).max(2.0)
+    }
+
+    /// Records what the refusal of `episode` leaves to learn from.
+    fn forget_before(&mut self, episode: Episode) {
         self.last_refused = self
             .records
             .iter()
@@ -700,13 +818,6 @@ impl State {
             .iter()
             .filter(|&&at| window_start.is_none_or(|start| at >= start) && at <= episode.sent)
             .count() as f64;
-        let window_model = self
-            .first_episode
-            .is_some_and(|first| episode.sent.saturating_duration_since(first) >= WINDOW)
-            && (in_window - self.burst).abs() <= (0.02 * self.burst).max(2.0);
-        if window_model {
-            return self.burst / WINDOW.as_secs_f64();
-        }
         let (start, full) = match self.last_refused {
             Some(at) if !self.dropped_since_refusal => (at, false),
             // The bucket was refilled long ago, or its history is gone: full then.
@@ -726,7 +837,11 @@ impl State {
         for _ in 0..4 {
             rate = token_bucket_rate(&taken, start, episode.sent, burst, full);
             let Some(rate) = rate else { break };
-            burst = (first_taken - rate * first_cycle.as_secs_f64()).max(1.0);
+            burst = if self.first_batch.is_empty() {
+                (first_taken - rate * first_cycle.as_secs_f64()).max(1.0)
+            } else {
+                first_burst(&self.first_batch, first_taken, rate)
+            };
         }
         rate.unwrap_or(in_window / WINDOW.as_secs_f64())
     }
@@ -757,6 +872,39 @@ impl State {
             }
         }
     }
+}
+
+/// The smallest burst with which a token bucket refilled at `rate`, full at the first of
+/// `sent` (send times, sorted), takes `taken` of them.
+fn first_burst(sent: &[Instant], taken: f64, rate: f64) -> f64 {
+    let takes = |burst: f64| {
+        let (mut level, mut count) = (burst, 0.0);
+        let mut previous = sent.first().copied();
+        for &at in sent {
+            if let Some(previous) = previous {
+                level = (level + rate * (at - previous).as_secs_f64()).min(burst);
+            }
+            previous = Some(at);
+            if level >= 1.0 {
+                level -= 1.0;
+                count += 1.0;
+            }
+        }
+        count
+    };
+    let (mut low, mut high) = (1.0, taken.max(1.0));
+    if takes(low) >= taken {
+        return low;
+    }
+    for _ in 0..40 {
+        let middle = (low + high) / 2.0;
+        if takes(middle) >= taken {
+            high = middle;
+        } else {
+            low = middle;
+        }
+    }
+    high
 }
 
 /// The largest rate at which a token bucket of `burst` tokens, empty at `start` (full, if
@@ -932,10 +1080,12 @@ mod tests {
         };
         let (seconds, refusals, rate) =
             simulate(window, Some(Duration::from_secs(1)), 10_000, 32).await;
-        let rate = rate.unwrap();
-        assert!((190.0..=200.0).contains(&rate), "{rate}");
-        assert!(10_000.0 / seconds > 0.9 * 200.0, "{seconds}");
-        assert!(refusals < 200, "{refusals}");
+        // Held one request under the window's 200, counted over 1.005 s.
+        assert_eq!(rate, Some(199.0 / 1.005));
+        assert!(10_000.0 / seconds > 0.95 * 200.0, "{seconds}");
+        // The first burst's refusals (32 in flight), then a refusal at the end of slow
+        // start, and none once the window is recognised.
+        assert!(refusals <= 2 * 32, "{refusals}");
     }
 
     #[tokio::test(start_paused = true)]
@@ -1024,5 +1174,21 @@ mod tests {
         assert!((56.0..56.5).contains(&rate), "{rate}");
         // A refusal no rate explains.
         assert_eq!(token_bucket_rate(&[], start, end, 10.0, true), None);
+    }
+
+    #[test]
+    fn the_first_burst_is_fitted_to_the_send_times() {
+        let start = Instant::now();
+        // 32 requests at once, 20 taken: a bucket of 20, whatever its rate.
+        let at_once = vec![start; 32];
+        assert_eq!(first_burst(&at_once, 20.0, 200.0), 20.0);
+        // 32 requests over 31 ms (one a millisecond), 23 taken, at 200/s: the bucket
+        // refilled 6.2 tokens while they went (a token every 5 ms), so the smallest burst
+        // that takes 23 of them is 16.8.
+        let spread: Vec<Instant> = (0..32).map(|i| start + Duration::from_millis(i)).collect();
+        let burst = first_burst(&spread, 23.0, 200.0);
+        assert!((16.8..16.801).contains(&burst), "{burst}");
+        // Every request taken: the burst is at least as many.
+        assert_eq!(first_burst(&at_once[..5], 5.0, 200.0), 5.0);
     }
 }
