@@ -541,4 +541,44 @@ mod tests {
         let err = decode::<User>(200, b"").unwrap_err();
         assert!(err.to_string().contains("EOF"), "{err}");
     }
+
+    #[test]
+    fn fixed_urls_are_joined_for_each_base_url() {
+        let key = "k".repeat(64);
+        let client = |base: &str| {
+            Client::builder()
+                .base_url(base)
+                .api_key(&key)
+                .build()
+                .unwrap()
+        };
+        let a = client("http://127.0.0.1:8001/api/public/");
+        let b = client("http://127.0.0.1:8002/v2");
+        // Twice each, interleaved: the second time comes from the thread's list.
+        for _ in 0..2 {
+            for (client, expected) in [
+                (&a, "http://127.0.0.1:8001/api/public/users/"),
+                (&b, "http://127.0.0.1:8002/v2/users/"),
+            ] {
+                assert_eq!(client.fixed_url("users/").unwrap().as_str(), expected);
+                assert_eq!(
+                    client.fixed_url("users/").unwrap(),
+                    client.url("users/").unwrap()
+                );
+            }
+            assert_eq!(
+                a.fixed_url("users/update_or_create/").unwrap().as_str(),
+                "http://127.0.0.1:8001/api/public/users/update_or_create/"
+            );
+        }
+        // More base URLs than the list keeps: still the right joins.
+        for port in 9000..9000 + 2 * FIXED_URLS_KEPT {
+            let c = client(&format!("http://127.0.0.1:{port}/"));
+            assert_eq!(
+                c.fixed_url("users/").unwrap().as_str(),
+                format!("http://127.0.0.1:{port}/users/")
+            );
+        }
+        assert!(FIXED_URLS.with_borrow(Vec::len) <= FIXED_URLS_KEPT);
+    }
 }
