@@ -15,10 +15,11 @@
 //!   when none of those requests was refused: slow start overshoots the server's rate by up
 //!   to twice, so a bucket that has just run dry still takes about half of them.
 //! - The first episode measures the burst the server allows (`B`, the successes of the
-//!   requests sent before the refusal arrived) and starts pacing at `B` per second, then
-//!   doubles the rate every 250 ms while requests go through ("slow start"): a sliding window
-//!   of `B` a second is then right at once, and a token bucket's rate is found in a few
-//!   steps.
+//!   requests sent before the refusal arrived) and starts pacing at `2B` per second (`B` over
+//!   the first episode's length, if that was longer than half a second), then doubles the
+//!   rate every 250 ms while requests go through ("slow start"): the next refusal comes
+//!   within a second or so, and tells a window from a token bucket and finds the bucket's
+//!   rate.
 //! - Every later episode estimates the server's rate from what it took. When the successes
 //!   of the last second equal `B`, the limit is a window of `B` a second: the client then
 //!   sends at most `B − 1` requests in any 1.005 s (the server counts arrivals, which jitter),
@@ -727,7 +728,7 @@ impl State {
                     } else {
                         batch.into_iter().map(|(at, _)| at).collect()
                     };
-                    let span = cycle.max(WINDOW);
+                    let span = cycle.max(WINDOW / 2);
                     self.burst = taken as f64;
                     self.rate = Some((taken as f64 / span.as_secs_f64()).clamp(MIN_RATE, MAX_RATE));
                     self.mode = Mode::SlowStart;
