@@ -297,7 +297,7 @@ impl SchemaChecks {
         let taken = |candidate: &str| self.markers.iter().any(|(_, i)| i == candidate);
         let mut candidate = text.clone();
         let mut n = 1;
-        while taken(&candidate) || syn::parse_str::<Ident>(&candidate).is_err() {
+        while taken(&candidate) || !is_identifier(&candidate) {
             n += 1;
             candidate = format!("{text}_{n}");
         }
@@ -324,6 +324,25 @@ impl SchemaChecks {
             }
             #(#consts)*
         }
+    }
+}
+
+/// Whether `text` (letters, digits and `_`, not starting with a digit) is an identifier,
+/// that is, not a keyword. Plain ASCII is checked against syn's list of the words it refuses as
+/// identifiers (parsing it with syn would lex it in the compiler, once per marker); other
+/// text is parsed.
+fn is_identifier(text: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+        "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "if",
+        "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv",
+        "pub", "ref", "return", "Self", "self", "static", "struct", "super", "trait", "true",
+        "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    ];
+    if text.is_ascii() {
+        !KEYWORDS.contains(&text)
+    } else {
+        syn::parse_str::<Ident>(text).is_ok()
     }
 }
 
@@ -509,4 +528,49 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
             token
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    /// The plain-ASCII check agrees with syn's parse on keywords, reserved words and names.
+    #[test]
+    fn is_identifier_agrees_with_syn() {
+        let words = [
+            "_",
+            "__",
+            "a",
+            "plan",
+            "seats",
+            "type",
+            "fn",
+            "Self",
+            "self",
+            "union",
+            "macro_rules",
+            "raw",
+            "safe",
+            "gen",
+            "async",
+            "await",
+            "dyn",
+            "try",
+            "yield",
+            "abstract",
+            "box",
+            "_type",
+            "type_2",
+            "r",
+            "default",
+            "static",
+            "crate",
+            "super",
+        ];
+        for word in words {
+            assert_eq!(
+                super::is_identifier(word),
+                syn::parse_str::<syn::Ident>(word).is_ok(),
+                "{word}"
+            );
+        }
+    }
 }
