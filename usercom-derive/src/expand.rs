@@ -281,17 +281,19 @@ impl SchemaChecks {
         if let Some((_, ident)) = self.markers.iter().find(|(name, _)| name == name_std) {
             return ident.clone();
         }
+        // Characters an identifier may hold, others as `_`, and a `_` in front when the first
+        // may not start one: `text` and `text_<n>` are then identifiers but for keywords.
         let mut text: String = name_std
             .chars()
             .map(|c| {
-                if c.is_alphanumeric() || c == '_' {
+                if unicode_ident::is_xid_continue(c) {
                     c
                 } else {
                     '_'
                 }
             })
             .collect();
-        if text.is_empty() || text.starts_with(|c: char| c.is_numeric()) {
+        if !text.starts_with(|c: char| c == '_' || unicode_ident::is_xid_start(c)) {
             text.insert(0, '_');
         }
         let taken = |candidate: &str| self.markers.iter().any(|(_, i)| i == candidate);
@@ -532,6 +534,36 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
+    /// Every `name_std` gets a marker that is an identifier, unique in the expansion, among
+    /// them names of characters that are alphanumeric but may not stand in an identifier.
+    #[test]
+    fn every_name_gets_an_identifier() {
+        let mut checks = super::SchemaChecks::default();
+        let names = [
+            "plan", "x²", "²", "½_off", "", "_", "type", "type_2", "9lives", "a-b", "a b", "plän",
+            "\u{300}x", "日本", "x²", "x_",
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for name in names {
+            let ident = checks.marker(name).to_string();
+            assert!(
+                syn::parse_str::<syn::Ident>(&ident).is_ok(),
+                "{name:?} -> {ident:?}"
+            );
+            seen.insert(ident);
+        }
+        // One marker per distinct name (`x²` appears twice).
+        assert_eq!(seen.len(), names.len() - 1);
+        assert_eq!(checks.marker("x²").to_string(), "x_");
+        assert_eq!(checks.marker("x_").to_string(), "x__2");
+        assert_eq!(checks.marker("plän").to_string(), "plän");
+        assert_eq!(checks.marker("²").to_string(), "__2");
+        assert_eq!(checks.marker("").to_string(), "__3");
+        assert_eq!(checks.marker("9lives").to_string(), "_9lives");
+        assert_eq!(checks.marker("type").to_string(), "type_2");
+        assert_eq!(checks.marker("type_2").to_string(), "type_2_2");
+    }
+
     /// The plain-ASCII check agrees with syn's parse on keywords, reserved words and names.
     #[test]
     fn is_identifier_agrees_with_syn() {
