@@ -331,15 +331,7 @@ async fn read_back_failed() {
 async fn throttled() {
     let server = MockServer::start().await;
     server.fail_next(10, 429);
-    let client = builder_for(&server)
-        .retry_policy(
-            RetryPolicy::default()
-                .max_retries(10)
-                .initial_backoff(Duration::from_millis(1))
-                .max_throttled_retries(2),
-        )
-        .build()
-        .unwrap();
+    let client = common::throttle_bounded_client(&server);
     let err = client
         .create_user(&CreateUser::new().email("a@example.org"))
         .await

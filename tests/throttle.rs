@@ -10,9 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use usercom::{
-    BulkOptions, Client, CreateUser, Error, IntoUserComUser, Progress, RequestState, RetryPolicy,
-};
+use usercom::{BulkOptions, Client, CreateUser, Error, IntoUserComUser, Progress, RequestState};
 use usercom_mock::{Fault, MockServer, RateLimit, Route};
 
 fn inputs(n: usize) -> impl Iterator<Item = CreateUser<'static>> {
@@ -133,15 +131,7 @@ async fn a_retry_after_longer_than_max_backoff_stops_the_requests_not_yet_sent()
 async fn a_request_refused_past_the_throttle_bound_fails_saying_so() {
     let server = MockServer::start().await;
     server.fail_next(10, 429);
-    let client = common::builder_for(&server)
-        .retry_policy(
-            RetryPolicy::default()
-                .max_retries(10)
-                .initial_backoff(Duration::from_millis(1))
-                .max_throttled_retries(2),
-        )
-        .build()
-        .unwrap();
+    let client = common::throttle_bounded_client(&server);
     let err = client
         .create_user(&CreateUser::new().email("a@example.org"))
         .await

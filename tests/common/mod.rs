@@ -1,6 +1,8 @@
 //! What the integration tests share.
 
-use usercom::{Client, ClientBuilder};
+use std::time::Duration;
+
+use usercom::{Client, ClientBuilder, RetryPolicy};
 use usercom_mock::MockServer;
 
 /// A client builder aimed at `server`, with its API key.
@@ -14,6 +16,21 @@ pub fn builder_for(server: &MockServer) -> ClientBuilder {
 #[allow(dead_code)] // not every test binary uses it
 pub fn client_for(server: &MockServer) -> Client {
     builder_for(server)
+        .build()
+        .expect("the mock's settings are valid")
+}
+
+/// A client of `server` that gives up on a request after its third throttling refusal
+/// (`RetryPolicy::max_throttled_retries(2)`), with 1 ms backoffs and retries to spare.
+#[allow(dead_code)] // not every test binary uses it
+pub fn throttle_bounded_client(server: &MockServer) -> Client {
+    builder_for(server)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_retries(10)
+                .initial_backoff(Duration::from_millis(1))
+                .max_throttled_retries(2),
+        )
         .build()
         .expect("the mock's settings are valid")
 }

@@ -777,15 +777,19 @@ impl State {
         self.rate = Some((quota as f64 / per_window.as_secs_f64()).clamp(MIN_RATE, MAX_RATE));
     }
 
+    /// The successes in the window (1 s) up to the refused request of `episode`.
+    fn successes_in_window(&self, episode: Episode) -> f64 {
+        let window_start = episode.sent.checked_sub(WINDOW);
+        self.successes
+            .iter()
+            .filter(|&&at| window_start.is_none_or(|start| at >= start) && at <= episode.sent)
+            .count() as f64
+    }
+
     /// Whether the refusal of `episode` came when the successes of the last window equalled
     /// the first burst: a window of that many requests.
     fn is_window(&self, episode: Episode) -> bool {
-        let window_start = episode.sent.checked_sub(WINDOW);
-        let in_window = self
-            .successes
-            .iter()
-            .filter(|&&at| window_start.is_none_or(|start| at >= start) && at <= episode.sent)
-            .count() as f64;
+        let in_window = self.successes_in_window(episode);
         self.first_episode
             .is_some_and(|first| episode.sent.saturating_duration_since(first) >= WINDOW)
             && (in_window - self.burst).abs() <= (0.02 * self.burst).max(2.0)
@@ -813,12 +817,7 @@ impl State {
 
     /// The server's rate, estimated at an episode after the first.
     fn estimate(&self, episode: Episode) -> f64 {
-        let window_start = episode.sent.checked_sub(WINDOW);
-        let in_window = self
-            .successes
-            .iter()
-            .filter(|&&at| window_start.is_none_or(|start| at >= start) && at <= episode.sent)
-            .count() as f64;
+        let in_window = self.successes_in_window(episode);
         let (start, full) = match self.last_refused {
             Some(at) if !self.dropped_since_refusal => (at, false),
             // The bucket was refilled long ago, or its history is gone: full then.
