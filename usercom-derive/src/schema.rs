@@ -38,20 +38,7 @@ pub(crate) enum Source {
 /// The schema to check against, `Ok(None)` when none is configured and the default file
 /// does not exist, or the error message (naming the path) when a file cannot be used.
 pub(crate) fn find(attribute: Option<&str>) -> Result<Option<(Loaded, Source)>, String> {
-    let (written, source) = match attribute {
-        Some(path) => (path.to_owned(), Source::Attribute),
-        None => match std::env::var(usercom_schema::ENV_VAR) {
-            Ok(path) if !path.is_empty() => (path, Source::Env),
-            _ => (
-                usercom_schema::DEFAULT_FILE_NAME.to_owned(),
-                Source::Default,
-            ),
-        },
-    };
-    let path = match std::env::var_os("CARGO_MANIFEST_DIR") {
-        Some(dir) => Path::new(&dir).join(&written),
-        None => PathBuf::from(&written),
-    };
+    let (written, path, source) = locate(attribute);
     if matches!(source, Source::Default) && !path.is_file() {
         return Ok(None);
     }
