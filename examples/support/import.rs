@@ -490,7 +490,7 @@ pub async fn import(
                 None,
             ),
             Err(err) => {
-                let reason = chain(err).replace('\n', " ");
+                let reason = crate::chain(err).replace('\n', " ");
                 let entry = match err.user_id() {
                     Some(user) => format!("exists {id} {user} {reason}"),
                     None if nothing_done(err) => format!("failed {id} not-sent {reason}"),
@@ -535,18 +535,6 @@ pub async fn import(
     summary.failed.sort();
     summary.unknown.sort();
     Ok(summary)
-}
-
-/// An error and its causes on one line.
-fn chain(err: &dyn std::error::Error) -> String {
-    let mut message = err.to_string();
-    let mut cause = err.source();
-    while let Some(inner) = cause {
-        message.push_str(": ");
-        message.push_str(&inner.to_string());
-        cause = inner.source();
-    }
-    message
 }
 
 /// A CSV error in a few words, naming the column.
