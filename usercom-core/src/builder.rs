@@ -240,10 +240,15 @@ impl ClientBuilder {
         let http = http
             .build()
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        let fixed_urls = crate::transport::FIXED_PATHS
+            .iter()
+            .map(|path| crate::transport::join(&base_url, path))
+            .collect::<Result<_, _>>()?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                fixed_urls,
                 timeout: self.timeout,
                 connect_timeout: self.connect_timeout,
                 max_response_bytes: self.max_response_bytes,

@@ -49,6 +49,9 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: Url,
+    /// [`FIXED_PATHS`](crate::transport::FIXED_PATHS) joined to `base_url`, in that order:
+    /// joining parses the whole URL, so it is done once, when the client is built.
+    pub(crate) fixed_urls: Vec<Url>,
     pub(crate) timeout: Duration,
     pub(crate) connect_timeout: Duration,
     pub(crate) max_response_bytes: usize,

@@ -4,7 +4,6 @@
 //! caller's type. A create reads, from `Client::create_user` in `client`: `post_json` (its
 //! URL joined once, [`Client::fixed_url`]) → `send_to` → `attempt` → `decode`.
 
-use std::cell::RefCell;
 use std::future::Future;
 use std::time::Duration;
 
@@ -26,12 +25,14 @@ tokio::task_local! {
     static CALL_BOUND: Option<(Instant, Duration)>;
 }
 
-/// How many joined fixed URLs a thread keeps (see [`Client::fixed_url`]).
-const FIXED_URLS_KEPT: usize = 16;
+/// The paths of the client's operations whose URLs are joined once, when the client is
+/// built (see [`Client::fixed_url`]): joining parses the whole URL again.
+pub(crate) const FIXED_PATHS: [&str; 2] = ["users/", "users/update_or_create/"];
 
-thread_local! {
-    /// Fixed paths joined to base URLs: (base URL, path, their join).
-    static FIXED_URLS: RefCell<Vec<(Url, &'static str, Url)>> = const { RefCell::new(Vec::new()) };
+/// `path` joined to the base URL `base`.
+pub(crate) fn join(base: &Url, path: &str) -> Result<Url, Error> {
+    base.join(path)
+        .map_err(|e| Error::config(format!("cannot join `{path}` to the base URL: {e}")))
 }
 
 /// A deadline `limit` from now, with its bound (none for a bound too far to count).
@@ -46,8 +47,8 @@ impl Client {
     /// under the client's policy. `idempotency` says whether sending the request twice is
     /// harmless.
     ///
-    /// `path` is one of the client's fixed paths (`users/`): its URL is joined once per
-    /// client and thread, not per request (see [`Client::fixed_url`]).
+    /// `path` is one of the client's fixed paths (`users/`): its URL was joined when the
+    /// client was built, not per request (see [`Client::fixed_url`]).
     ///
     /// Not an `async fn`, like [`Client::get_json`] and [`Client::send_with`]: a wrapper
     /// `async fn` keeps its own copy of the arguments next to the future it awaits, and every
@@ -293,33 +294,16 @@ impl Client {
 
     /// The URL of `path`, joined to the base URL.
     fn url(&self, path: &str) -> Result<Url, Error> {
-        self.inner
-            .base_url
-            .join(path)
-            .map_err(|e| Error::config(format!("cannot join `{path}` to the base URL: {e}")))
+        join(&self.inner.base_url, path)
     }
 
-    /// The URL of the fixed `path` (a literal such as `users/`), joined once per base URL
-    /// and thread and then cloned: joining parses the whole URL again, a clone copies it.
+    /// The URL of `path`: for one of [`FIXED_PATHS`], a copy of the one joined when the
+    /// client was built (a clone copies it, a join parses it again); else joined now.
     fn fixed_url(&self, path: &'static str) -> Result<Url, Error> {
-        let base = &self.inner.base_url;
-        let known = FIXED_URLS.with_borrow(|urls| {
-            urls.iter()
-                .find(|(b, p, _)| *p == path && b == base)
-                .map(|(_, _, url)| url.clone())
-        });
-        if let Some(url) = known {
-            return Ok(url);
+        match FIXED_PATHS.iter().position(|fixed| *fixed == path) {
+            Some(i) => Ok(self.inner.fixed_urls[i].clone()),
+            None => self.url(path),
         }
-        let url = self.url(path)?;
-        FIXED_URLS.with_borrow_mut(|urls| {
-            // A few clients per thread at most, in practice; a bound all the same.
-            if urls.len() >= FIXED_URLS_KEPT {
-                urls.clear();
-            }
-            urls.push((base.clone(), path, url.clone()));
-        });
-        Ok(url)
     }
 
     /// The deadline and bound of the call under way: the one [`Client::bounded`] set for the
@@ -554,31 +538,15 @@ mod tests {
         };
         let a = client("http://127.0.0.1:8001/api/public/");
         let b = client("http://127.0.0.1:8002/v2");
-        // Twice each, interleaved: the second time comes from the thread's list.
-        for _ in 0..2 {
-            for (client, expected) in [
-                (&a, "http://127.0.0.1:8001/api/public/users/"),
-                (&b, "http://127.0.0.1:8002/v2/users/"),
-            ] {
-                assert_eq!(client.fixed_url("users/").unwrap().as_str(), expected);
-                assert_eq!(
-                    client.fixed_url("users/").unwrap(),
-                    client.url("users/").unwrap()
-                );
+        for (client, base) in [
+            (&a, "http://127.0.0.1:8001/api/public/"),
+            (&b, "http://127.0.0.1:8002/v2/"),
+        ] {
+            for path in FIXED_PATHS.into_iter().chain(["users/search/"]) {
+                let url = client.fixed_url(path).unwrap();
+                assert_eq!(url.as_str(), format!("{base}{path}"));
+                assert_eq!(url, client.url(path).unwrap());
             }
-            assert_eq!(
-                a.fixed_url("users/update_or_create/").unwrap().as_str(),
-                "http://127.0.0.1:8001/api/public/users/update_or_create/"
-            );
         }
-        // More base URLs than the list keeps: still the right joins.
-        for port in 9000..9000 + 2 * FIXED_URLS_KEPT {
-            let c = client(&format!("http://127.0.0.1:{port}/"));
-            assert_eq!(
-                c.fixed_url("users/").unwrap().as_str(),
-                format!("http://127.0.0.1:{port}/users/")
-            );
-        }
-        assert!(FIXED_URLS.with_borrow(Vec::len) <= FIXED_URLS_KEPT);
     }
 }
