@@ -672,6 +672,13 @@ impl<A> CustomValue<A> for serde_json::Value {
     }
 }
 
+/// The marker the derive gives a `Fits*` trait for a field whose type it reads as one that
+/// surely fits (`u32` for an `integer` attribute): such a check prints no message, so the
+/// struct declares no marker type of its own for it. Not for use outside the derive.
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub enum named_above {}
+
 /// Declares the trait that says which types fit one value type of the schema, with its
 /// impls for references and `Option`, and for the listed types.
 macro_rules! fits_trait {

@@ -60,7 +60,9 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
                     generics.make_where_clause().predicates.push(predicate);
                 } else {
                     let convert = &paths.convert;
-                    let fits = schema_checks.fits(&quote!(#convert), attribute);
+                    // With `with`, what is converted is the function's result, not the field.
+                    let written = field.attrs.with.is_none().then_some(field.ty);
+                    let fits = schema_checks.fits(&quote!(#convert), attribute, written);
                     // A `const` item outside the impl cannot name the struct's lifetimes.
                     if field.attrs.with.is_none() && !mentions_lifetime(field.ty, &lifetimes) {
                         schema_checks.choices(&krate, field, attribute, &fits);
@@ -192,7 +194,7 @@ impl SchemaChecks {
         if generic {
             return FieldCheck::Bound(Box::new(self.bound(krate, field, attribute)));
         }
-        let fits = self.fits(&quote!(#krate::convert), attribute);
+        let fits = self.fits(&quote!(#krate::convert), attribute, Some(field.ty));
         if !self.choices(krate, field, attribute, &fits) {
             // The trait-qualified path carries the field type's span: an unfit type is an
             // error there, in the trait's words.
@@ -206,13 +208,27 @@ impl SchemaChecks {
     /// The `Fits*` trait of `attribute`'s value type (in `convert`, the path of the
     /// usercom crate's `convert` module), with the marker that names the attribute in its
     /// messages: `convert::FitsInteger<__usercom_attributes::seats>`.
+    ///
+    /// When the field's type (`ty`) is written as one the value type surely takes (`u32`
+    /// for an `integer` attribute, `Option<String>` for a `string` one: see [`surely_fits`]),
+    /// no message will be printed, and the marker is the one `convert` shares
+    /// (`convert::named_above`): the struct then declares no marker type for it. The
+    /// compiler still checks the type through the trait, so a type that only looks like one
+    /// of those (a user's own `u32`, shadowing the primitive) is still refused; its message
+    /// then calls the attribute `named_above`.
     pub(crate) fn fits(
         &mut self,
         convert: &TokenStream,
         attribute: &usercom_schema::Attribute,
+        ty: Option<&Type>,
     ) -> TokenStream {
         use usercom_schema::ValueType;
-        let marker = self.marker(&attribute.name_std);
+        let marker = if ty.is_some_and(|ty| surely_fits(ty, &attribute.value_type)) {
+            quote!(#convert::named_above)
+        } else {
+            let marker = self.marker(&attribute.name_std);
+            quote!(__usercom_attributes::#marker)
+        };
         let fits = Ident::new(
             match attribute.value_type {
                 ValueType::Boolean => "FitsBoolean",
@@ -226,7 +242,7 @@ impl SchemaChecks {
             },
             Span::call_site(),
         );
-        quote!(#convert::#fits<__usercom_attributes::#marker>)
+        quote!(#convert::#fits<#marker>)
     }
 
     /// The where-clause predicate that checks a generic field's type against `attribute`.
@@ -236,7 +252,7 @@ impl SchemaChecks {
         field: &Field,
         attribute: &usercom_schema::Attribute,
     ) -> WherePredicate {
-        let fits = self.fits(&quote!(#krate::convert), attribute);
+        let fits = self.fits(&quote!(#krate::convert), attribute, None);
         let ty = ty_tokens(field.ty);
         parse_quote!(#ty: #fits)
     }
@@ -326,6 +342,48 @@ impl SchemaChecks {
             }
             #(#consts)*
         }
+    }
+}
+
+/// Whether `ty` is written as a type that surely fits `value_type`: a primitive or `String`
+/// (`str`) named by its bare name, possibly in `Option<..>`, behind references or in the
+/// invisible group a `macro_rules!` puts around a `$ty`. A type that may not fit (an enum, a
+/// newtype, anything named by a path) is `false`, and gets a marker that names its
+/// attribute in the compiler's message. Only the bare names the prelude gives are
+/// recognised: `std::string::String` is `false` (and still fits, through a marker).
+pub(crate) fn surely_fits(ty: &Type, value_type: &usercom_schema::ValueType) -> bool {
+    use usercom_schema::ValueType;
+    const INTEGERS: &[&str] = &[
+        "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+    ];
+    let ty = match ty {
+        Type::Reference(reference) => return surely_fits(&reference.elem, value_type),
+        Type::Group(group) => return surely_fits(&group.elem, value_type),
+        Type::Paren(paren) => return surely_fits(&paren.elem, value_type),
+        Type::Path(path) if path.qself.is_none() && path.path.leading_colon.is_none() => path,
+        _ => return false,
+    };
+    let [segment] = ty.path.segments.iter().collect::<Vec<_>>()[..] else {
+        return false;
+    };
+    let name = segment.ident.to_string();
+    match &segment.arguments {
+        syn::PathArguments::None => {}
+        syn::PathArguments::AngleBracketed(args) if name == "Option" && args.args.len() == 1 => {
+            return match &args.args[0] {
+                syn::GenericArgument::Type(inner) => surely_fits(inner, value_type),
+                _ => false,
+            };
+        }
+        _ => return false,
+    }
+    let name = name.as_str();
+    match value_type {
+        ValueType::Boolean => name == "bool",
+        ValueType::Integer => INTEGERS.contains(&name),
+        ValueType::Float => name == "f32" || name == "f64" || INTEGERS.contains(&name),
+        ValueType::String | ValueType::Fixed => name == "String" || name == "str",
+        ValueType::Date | ValueType::DateTime | ValueType::Json => false,
     }
 }
 

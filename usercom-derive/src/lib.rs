@@ -246,6 +246,51 @@ mod fuzz_replay {
     }
 
     #[test]
+    fn types_written_as_surely_fitting_ones_are_recognised() {
+        use usercom_schema::ValueType::*;
+        let fits = |ty: &str, value_type| {
+            super::expand::surely_fits(&syn::parse_str(ty).unwrap(), &value_type)
+        };
+        for (ty, value_type) in [
+            ("bool", Boolean),
+            ("Option<bool>", Boolean),
+            ("u32", Integer),
+            ("&'a i64", Integer),
+            ("Option<Option<usize>>", Integer),
+            ("f64", Float),
+            ("u8", Float),
+            ("String", String),
+            ("&str", String),
+            ("Option<&'a str>", String),
+            ("(String)", Fixed),
+        ] {
+            assert!(fits(ty, value_type), "{ty} surely fits {value_type:?}");
+        }
+        for (ty, value_type) in [
+            // Misfits keep a marker: the compiler's message names the attribute.
+            ("String", Integer),
+            ("f32", Integer),
+            ("u8", Boolean),
+            ("bool", String),
+            ("u8", Fixed),
+            // Types the derive cannot judge by their name.
+            ("Plan", Fixed),
+            ("std::string::String", String),
+            ("::core::primitive::u32", Integer),
+            ("Option<u32, X>", Integer),
+            ("Vec<u32>", Integer),
+            ("Box<str>", String),
+            ("NaiveDate", Date),
+            ("NaiveDateTime", DateTime),
+            ("serde_json::Value", Json),
+            ("[u32; 1]", Integer),
+            ("<T as Tr>::U", Integer),
+        ] {
+            assert!(!fits(ty, value_type), "{ty} is not surely {value_type:?}");
+        }
+    }
+
+    #[test]
     fn hostile_inputs_are_errors_not_panics() {
         for text in [
             "struct S { #[usercom(with = )] a: u8 }",
