@@ -20,8 +20,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+#[path = "support/cpu.rs"]
+mod cpu;
+use cpu::Cpu;
+
 const STRUCTS: usize = 200;
-const RUNS: usize = 9;
+const RUNS: usize = 15;
 
 /// Ten fields, each mapped: standard attributes of every family and two custom ones.
 const FIELDS: &[(&str, &str, &str)] = &[
@@ -129,7 +133,11 @@ fn generate(dir: &Path, kind: Kind) -> std::io::Result<()> {
     std::fs::write(dir.join("src/lib.rs"), source)
 }
 
-fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Duration {
+/// Runs cargo in `dir`: its wall time, and the CPU time (user + system) of cargo and every
+/// process it ran (`rustc`, the proc macros inside it), which the machine's other load moves
+/// less than the wall time.
+fn cargo(dir: &Path, target: &Path, args: &[&str]) -> (Duration, f64) {
+    let before = Cpu::now().expect("/proc/self/stat");
     let started = Instant::now();
     let status = Command::new(env!("CARGO"))
         .args(args)
@@ -143,29 +151,39 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Duration {
         "cargo {args:?} failed in {}",
         dir.display()
     );
-    started.elapsed()
+    let wall = started.elapsed();
+    let spent = Cpu::now().expect("/proc/self/stat").since(before);
+    (wall, spent.children_user + spent.children_system)
 }
 
-/// Median `cargo check` time of each crate in `dirs`, their dependencies already built: the
-/// crates take turns, each checked once per round after its source is touched.
-fn check_times(dirs: &[&Path], target: &Path) -> Vec<Duration> {
+/// Median `cargo check` wall and CPU time of each crate in `dirs`, their dependencies already
+/// built: the crates take turns (the order reversed every other round), each checked once per
+/// round after its source is touched.
+fn check_times(dirs: &[&Path], target: &Path) -> Vec<(Duration, f64)> {
     for dir in dirs {
         cargo(dir, target, &["check"]); // dependencies, and a first check
     }
     let mut times = vec![Vec::new(); dirs.len()];
-    for _ in 0..RUNS {
-        for (dir, times) in dirs.iter().zip(&mut times) {
-            let lib = dir.join("src/lib.rs");
+    for round in 0..RUNS {
+        let mut order: Vec<usize> = (0..dirs.len()).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for i in order {
+            let lib = dirs[i].join("src/lib.rs");
             let text = std::fs::read_to_string(&lib).expect("source");
             std::fs::write(&lib, text).expect("touch");
-            times.push(cargo(dir, target, &["check"]));
+            times[i].push(cargo(dirs[i], target, &["check"]));
         }
     }
     times
         .into_iter()
-        .map(|mut times| {
-            times.sort();
-            times[RUNS / 2]
+        .map(|times| {
+            let mut wall: Vec<Duration> = times.iter().map(|t| t.0).collect();
+            let mut cpu: Vec<f64> = times.iter().map(|t| t.1).collect();
+            wall.sort();
+            cpu.sort_by(f64::total_cmp);
+            (wall[RUNS / 2], cpu[RUNS / 2])
         })
         .collect()
 }
@@ -192,31 +210,39 @@ fn main() {
         unreachable!("four crates")
     };
     println!(
-        "cargo check of {STRUCTS} structs x {} mapped fields (median of {RUNS}, taking turns):",
+        "cargo check of {STRUCTS} structs x {} mapped fields (medians of {RUNS}, taking turns):",
         FIELDS.len()
     );
-    println!("| derive | dependencies | time |\n|---|---|---|");
-    println!("| #[derive(IntoUserComUser)] | usercom, serde | {derive:.2?} |");
-    println!(
-        "| #[derive(IntoUserComUser)] with a {SCHEMA_ATTRIBUTES}-attribute schema | usercom, serde | {with_schema:.2?} |"
+    println!("| derive | dependencies | wall | CPU (cargo + rustc) |\n|---|---|---|---|");
+    let row = |name: &str, deps: &str, (wall, cpu): (Duration, f64)| {
+        println!("| {name} | {deps} | {wall:.2?} | {:.0} ms |", cpu * 1000.0);
+    };
+    row("#[derive(IntoUserComUser)]", "usercom, serde", derive);
+    row(
+        &format!("#[derive(IntoUserComUser)] with a {SCHEMA_ATTRIBUTES}-attribute schema"),
+        "usercom, serde",
+        with_schema,
     );
-    println!("| #[derive(serde::Serialize)] (baseline) | usercom, serde | {serde:.2?} |");
-    println!("| #[derive(serde::Serialize)] | serde | {serde_alone:.2?} |");
-    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+    row("#[derive(serde::Serialize)] (baseline)", "usercom, serde", serde);
+    row("#[derive(serde::Serialize)]", "serde", serde_alone);
+    let wall = |a: (Duration, f64), b: (Duration, f64)| a.0.as_secs_f64() / b.0.as_secs_f64();
+    let cpu = |a: (Duration, f64), b: (Duration, f64)| a.1 / b.1;
     println!(
-        "\nratio to the baseline without a schema: {:.2}x, with a schema: {:.2}x",
-        ratio(derive, serde),
-        ratio(with_schema, serde)
+        "\nratio to the baseline without a schema: {:.2}x wall, {:.2}x CPU; with a schema: {:.2}x wall, {:.2}x CPU",
+        wall(derive, serde),
+        cpu(derive, serde),
+        wall(with_schema, serde),
+        cpu(with_schema, serde),
     );
     println!(
-        "ratio to serde alone (includes cargo's check of usercom's dependency tree): {:.2}x, {:.2}x",
-        ratio(derive, serde_alone),
-        ratio(with_schema, serde_alone)
+        "ratio to serde alone (includes cargo's check of usercom's dependency tree), wall: {:.2}x, {:.2}x",
+        wall(derive, serde_alone),
+        wall(with_schema, serde_alone)
     );
 
     // The derive crate alone, from nothing (its dependencies included), in a fresh target.
     let clean_target = base.join("clean-target");
     let _ = std::fs::remove_dir_all(&clean_target);
-    let clean = cargo(&root(), &clean_target, &["build", "-p", "usercom-derive"]);
+    let (clean, _) = cargo(&root(), &clean_target, &["build", "-p", "usercom-derive"]);
     println!("clean build of usercom-derive and its dependencies (debug): {clean:.2?}");
 }

@@ -53,6 +53,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+#[path = "support/cpu.rs"]
+mod cpu;
+use cpu::Cpu;
+
 use futures_util::StreamExt;
 use usercom::{Client, IntoUserComUser};
 
@@ -82,56 +86,6 @@ fn customer(i: usize) -> Customer {
         first_name: "John",
         last_name: "Doe",
     }
-}
-
-/// CPU time in seconds from `/proc/self/stat`: this process's, and that of its children
-/// that have ended and been waited for.
-#[derive(Clone, Copy, Debug, Default)]
-struct Cpu {
-    user: f64,
-    system: f64,
-    children_user: f64,
-    children_system: f64,
-}
-
-impl Cpu {
-    fn now() -> Option<Cpu> {
-        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-        // The fields after the command name, which is in parentheses and may hold spaces:
-        // state is field 3, utime 14, stime 15, cutime 16, cstime 17.
-        let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
-        let seconds = |field: usize| -> Option<f64> {
-            Some(fields.get(field - 3)?.parse::<f64>().ok()? / clock_ticks())
-        };
-        Some(Cpu {
-            user: seconds(14)?,
-            system: seconds(15)?,
-            children_user: seconds(16)?,
-            children_system: seconds(17)?,
-        })
-    }
-
-    fn since(self, before: Cpu) -> Cpu {
-        Cpu {
-            user: self.user - before.user,
-            system: self.system - before.system,
-            children_user: self.children_user - before.children_user,
-            children_system: self.children_system - before.children_system,
-        }
-    }
-}
-
-/// Clock ticks per second of `/proc`'s times (`getconf CLK_TCK`; 100 on Linux).
-fn clock_ticks() -> f64 {
-    static TICKS: OnceLock<f64> = OnceLock::new();
-    *TICKS.get_or_init(|| {
-        Command::new("getconf")
-            .arg("CLK_TCK")
-            .output()
-            .ok()
-            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
-            .unwrap_or(100.0)
-    })
 }
 
 /// How busy the machine is: the load averages and the number of `rustc` processes running.
