@@ -13,8 +13,11 @@
 //! cargo spends checking that their dependencies are up to date (usercom's tree has about 300
 //! crates) is the same on both sides and the difference is the derives'. A fourth crate, the
 //! baseline with `serde` alone (as this benchmark had it first), shows that bookkeeping.
-//! Each crate is checked `RUNS` times after touching its source, the crates taking turns
-//! (so that a change in the machine's load falls on all of them); the median is reported.
+//! Each crate is checked `RUNS` times after touching its source, the crates taking turns in
+//! rounds (the order reversed every other round), so that a change in the machine's speed
+//! falls on all of them. Reported: each crate's median wall and CPU time (cargo and rustc,
+//! from `/proc`), and the ratios as the median of the rounds' own ratios, which the machine's
+//! drift from round to round (10% and more on a shared 2-core machine) does not move.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,7 +28,7 @@ mod cpu;
 use cpu::Cpu;
 
 const STRUCTS: usize = 200;
-const RUNS: usize = 15;
+const RUNS: usize = 21;
 
 /// Ten fields, each mapped: standard attributes of every family and two custom ones.
 const FIELDS: &[(&str, &str, &str)] = &[
@@ -156,10 +159,10 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) -> (Duration, f64) {
     (wall, spent.children_user + spent.children_system)
 }
 
-/// Median `cargo check` wall and CPU time of each crate in `dirs`, their dependencies already
-/// built: the crates take turns (the order reversed every other round), each checked once per
-/// round after its source is touched.
-fn check_times(dirs: &[&Path], target: &Path) -> Vec<(Duration, f64)> {
+/// The `cargo check` wall and CPU times of each crate in `dirs`, one per round, their
+/// dependencies already built: the crates take turns (the order reversed every other round),
+/// each checked once per round after its source is touched.
+fn check_times(dirs: &[&Path], target: &Path) -> Vec<Vec<(Duration, f64)>> {
     for dir in dirs {
         cargo(dir, target, &["check"]); // dependencies, and a first check
     }
@@ -177,15 +180,24 @@ fn check_times(dirs: &[&Path], target: &Path) -> Vec<(Duration, f64)> {
         }
     }
     times
-        .into_iter()
-        .map(|times| {
-            let mut wall: Vec<Duration> = times.iter().map(|t| t.0).collect();
-            let mut cpu: Vec<f64> = times.iter().map(|t| t.1).collect();
-            wall.sort();
-            cpu.sort_by(f64::total_cmp);
-            (wall[RUNS / 2], cpu[RUNS / 2])
-        })
-        .collect()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The median of the rounds' ratios of `a` to `b`, by wall and by CPU time.
+fn ratios(a: &[(Duration, f64)], b: &[(Duration, f64)]) -> (f64, f64) {
+    let pairs = || a.iter().zip(b);
+    (
+        median(
+            pairs()
+                .map(|(a, b)| a.0.as_secs_f64() / b.0.as_secs_f64())
+                .collect(),
+        ),
+        median(pairs().map(|(a, b)| a.1 / b.1).collect()),
+    )
 }
 
 fn main() {
@@ -206,16 +218,24 @@ fn main() {
         generate(dir, kind).unwrap_or_else(|e| panic!("generate the {name} crate: {e}"));
     }
     let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
-    let [derive, with_schema, serde, serde_alone] = check_times(&dirs, &target)[..] else {
+    let [derive, with_schema, serde, serde_alone] = &check_times(&dirs, &target)[..] else {
         unreachable!("four crates")
     };
     println!(
-        "cargo check of {STRUCTS} structs x {} mapped fields (medians of {RUNS}, taking turns):",
+        "cargo check of {STRUCTS} structs x {} mapped fields ({RUNS} rounds, taking turns):",
         FIELDS.len()
     );
-    println!("| derive | dependencies | wall | CPU (cargo + rustc) |\n|---|---|---|---|");
-    let row = |name: &str, deps: &str, (wall, cpu): (Duration, f64)| {
-        println!("| {name} | {deps} | {wall:.2?} | {:.0} ms |", cpu * 1000.0);
+    println!(
+        "| derive | dependencies | wall (median) | CPU, cargo + rustc (median) |\n|---|---|---|---|"
+    );
+    let row = |name: &str, deps: &str, times: &[(Duration, f64)]| {
+        let wall = median(times.iter().map(|t| t.0.as_secs_f64()).collect());
+        let cpu = median(times.iter().map(|t| t.1).collect());
+        println!(
+            "| {name} | {deps} | {:.0} ms | {:.0} ms |",
+            wall * 1000.0,
+            cpu * 1000.0
+        );
     };
     row("#[derive(IntoUserComUser)]", "usercom, serde", derive);
     row(
@@ -225,19 +245,15 @@ fn main() {
     );
     row("#[derive(serde::Serialize)] (baseline)", "usercom, serde", serde);
     row("#[derive(serde::Serialize)]", "serde", serde_alone);
-    let wall = |a: (Duration, f64), b: (Duration, f64)| a.0.as_secs_f64() / b.0.as_secs_f64();
-    let cpu = |a: (Duration, f64), b: (Duration, f64)| a.1 / b.1;
+    let (wall, cpu) = ratios(derive, serde);
+    let (schema_wall, schema_cpu) = ratios(with_schema, serde);
+    println!("\nratio to the baseline (median of the rounds' ratios):");
+    println!("  without a schema: {wall:.3}x wall, {cpu:.3}x CPU");
+    println!("  with a schema:    {schema_wall:.3}x wall, {schema_cpu:.3}x CPU");
+    let (alone, _) = ratios(derive, serde_alone);
+    let (schema_alone, _) = ratios(with_schema, serde_alone);
     println!(
-        "\nratio to the baseline without a schema: {:.2}x wall, {:.2}x CPU; with a schema: {:.2}x wall, {:.2}x CPU",
-        wall(derive, serde),
-        cpu(derive, serde),
-        wall(with_schema, serde),
-        cpu(with_schema, serde),
-    );
-    println!(
-        "ratio to serde alone (includes cargo's check of usercom's dependency tree), wall: {:.2}x, {:.2}x",
-        wall(derive, serde_alone),
-        wall(with_schema, serde_alone)
+        "ratio to serde alone (includes cargo's check of usercom's dependency tree), wall: {alone:.2}x, {schema_alone:.2}x"
     );
 
     // The derive crate alone, from nothing (its dependencies included), in a fresh target.
