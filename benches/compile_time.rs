@@ -243,7 +243,11 @@ fn main() {
         "usercom, serde",
         with_schema,
     );
-    row("#[derive(serde::Serialize)] (baseline)", "usercom, serde", serde);
+    row(
+        "#[derive(serde::Serialize)] (baseline)",
+        "usercom, serde",
+        serde,
+    );
     row("#[derive(serde::Serialize)]", "serde", serde_alone);
     let (wall, cpu) = ratios(derive, serde);
     let (schema_wall, schema_cpu) = ratios(with_schema, serde);

@@ -53,4 +53,3 @@ fn clock_ticks() -> f64 {
             .unwrap_or(100.0)
     })
 }
-
