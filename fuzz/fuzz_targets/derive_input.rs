@@ -11,6 +11,9 @@ mod ast;
 mod attr;
 #[path = "../../usercom-derive/src/ctxt.rs"]
 mod ctxt;
+// `expand` also serves `FromUserComUser` (`from.rs`), which this target does not run: its
+// items for that derive are unused here.
+#[allow(dead_code)]
 #[path = "../../usercom-derive/src/expand.rs"]
 mod expand;
 #[path = "../../usercom-derive/src/fallback.rs"]
