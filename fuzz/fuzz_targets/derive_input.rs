@@ -30,8 +30,12 @@ mod table;
 mod valid;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(input) = syn::parse_str::<syn::DeriveInput>(text) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(input) = syn::parse_str::<syn::DeriveInput>(text) else {
+        return;
+    };
     let output = pipeline::derive(&input);
     syn::parse2::<syn::File>(output).expect("the derive's output is valid items");
 });
