@@ -18,6 +18,10 @@
 //! falls on all of them. Reported: each crate's median wall and CPU time (cargo and rustc,
 //! from `/proc`), and the ratios as the median of the rounds' own ratios, which the machine's
 //! drift from round to round (10% and more on a shared 2-core machine) does not move.
+//! When valgrind is installed, the same checks are also counted in instructions executed
+//! (cargo and rustc, and rustc's check of the crate alone), which come out the same from run
+//! to run; this is the steady comparison (rustc's own performance tracking counts
+//! instructions for the same reason).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,6 +33,8 @@ use cpu::Cpu;
 
 const STRUCTS: usize = 200;
 const RUNS: usize = 21;
+/// Runs of each crate counted in instructions (under valgrind, about 40 s each).
+const INSTRUCTION_RUNS: usize = 3;
 
 /// Ten fields, each mapped: standard attributes of every family and two custom ones.
 const FIELDS: &[(&str, &str, &str)] = &[
@@ -182,6 +188,63 @@ fn check_times(dirs: &[&Path], target: &Path) -> Vec<Vec<(Duration, f64)>> {
     times
 }
 
+/// The instructions `cargo check` of `dir` executes after its source is touched: cargo's
+/// own and those of every process it runs, and of them the compiler's check of the crate
+/// itself. Counted by valgrind (cachegrind, without its cache simulation), they come out the
+/// same from run to run to within a few hundredths of a percent, where times on this machine
+/// move by 5% and more; and the machine's other load does not change them. `None` when
+/// valgrind is not installed.
+fn instructions(dir: &Path, target: &Path) -> Option<(u64, u64)> {
+    let logs = target.join("valgrind-logs");
+    let _ = std::fs::remove_dir_all(&logs);
+    std::fs::create_dir_all(&logs).expect("a directory for valgrind's logs");
+    let lib = dir.join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).expect("source");
+    std::fs::write(&lib, text).expect("touch");
+    let status = Command::new("valgrind")
+        .args([
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--trace-children=yes",
+            "--cachegrind-out-file=/dev/null",
+        ])
+        .arg(format!("--log-file={}/%p.log", logs.display()))
+        .arg(env!("CARGO"))
+        .args(["check", "--quiet"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .ok()?;
+    assert!(
+        status.success(),
+        "cargo check under valgrind failed in {}",
+        dir.display()
+    );
+    let (mut total, mut own) = (0, 0);
+    for entry in std::fs::read_dir(&logs).expect("valgrind's logs") {
+        let log = std::fs::read_to_string(entry.expect("a log").path()).expect("a log");
+        let Some(count) = log.lines().find_map(|line| {
+            let (_, count) = line.split_once("I   refs:")?;
+            count.trim().replace(',', "").parse::<u64>().ok()
+        }) else {
+            continue;
+        };
+        total += count;
+        if log.contains("--crate-name bench_") {
+            own += count;
+        }
+    }
+    Some((total, own))
+}
+
+/// Whether valgrind is installed.
+fn has_valgrind() -> bool {
+    Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
@@ -259,6 +322,58 @@ fn main() {
     println!(
         "ratio to serde alone (includes cargo's check of usercom's dependency tree), wall: {alone:.2}x, {schema_alone:.2}x"
     );
+
+    // The same checks counted in instructions, which do not drift with the machine.
+    if has_valgrind() {
+        let counted = [
+            ("#[derive(IntoUserComUser)]", dirs[0]),
+            ("#[derive(IntoUserComUser)] with the schema", dirs[1]),
+            ("#[derive(serde::Serialize)] (baseline)", dirs[2]),
+        ];
+        let mut counts = vec![Vec::new(); counted.len()];
+        for round in 0..INSTRUCTION_RUNS {
+            let mut order: Vec<usize> = (0..counted.len()).collect();
+            if round % 2 == 1 {
+                order.reverse();
+            }
+            for i in order {
+                counts[i].push(instructions(counted[i].1, &target).expect("valgrind runs"));
+            }
+        }
+        let medians: Vec<(f64, f64, f64)> = counts
+            .iter()
+            .map(|runs| {
+                let total = median(runs.iter().map(|c| c.0 as f64).collect());
+                let own = median(runs.iter().map(|c| c.1 as f64).collect());
+                let spread = runs
+                    .iter()
+                    .map(|c| (c.0 as f64 - total).abs() / total)
+                    .fold(0.0, f64::max);
+                (total, own, spread)
+            })
+            .collect();
+        println!(
+            "\ninstructions of `cargo check` after a touch (valgrind, median of {INSTRUCTION_RUNS} runs):"
+        );
+        println!(
+            "| derive | cargo + rustc | ratio | rustc's check of the crate | ratio | largest deviation |\n|---|---|---|---|---|---|"
+        );
+        let (base_total, base_own, _) = medians[2];
+        for ((name, _), (total, own, spread)) in counted.iter().zip(&medians) {
+            println!(
+                "| {name} | {:.1} M | {:.3}x | {:.1} M | {:.3}x | {:.3}% |",
+                total / 1e6,
+                total / base_total,
+                own / 1e6,
+                own / base_own,
+                spread * 100.0
+            );
+        }
+    } else {
+        println!(
+            "\ninstruction counts skipped: valgrind is not installed (`apt-get install valgrind`)"
+        );
+    }
 
     // The derive crate alone, from nothing (its dependencies included), in a fresh target.
     let clean_target = base.join("clean-target");

@@ -118,12 +118,13 @@ impl<T: MapsUserId + ?Sized> MapsUserId for Box<T> {}
 macro_rules! value_trait {
     (
         $(#[$meta:meta])*
-        pub trait $trait:ident<$a:ident> { fn $method:ident(&self) -> Option<$out:ty>; }
+        pub trait $trait:ident<$a:ident> { fn $method:ident(&self) -> Option<$out:ty>; $($provided:tt)* }
     ) => {
         $(#[$meta])*
         pub trait $trait<$a> {
             /// The value to send; `None` leaves the attribute out.
             fn $method(&self) -> Option<$out>;
+            $($provided)*
         }
 
         #[diagnostic::do_not_recommend]
@@ -159,7 +160,17 @@ value_trait! {
         note = "text attributes take `String`, `&str`, `Box<str>`, `Cow<str>` or `Arc<str>`, an `Option` of one, or a reference to one",
         note = "to send another type, convert it with `#[usercom(..., with = path::to::function)]`"
     )]
-    pub trait TextValue<A> { fn to_text(&self) -> Option<Cow<'_, str>>; }
+    pub trait TextValue<A> { fn to_text(&self) -> Option<Cow<'_, str>>;
+        /// Used by the derive: writes the value into the attribute's slot of `user`.
+        #[doc(hidden)]
+        #[inline]
+        fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
+        where
+            A: __private::Slot<'a, Cow<'a, str>>,
+        {
+            __private::set(A::slot(user), A::NAME, self.to_text())
+        }
+    }
 }
 
 /// Types `user_id` and `company_id` accept: everything [`TextValue`] accepts, and
@@ -201,6 +212,16 @@ pub trait IdValue<A> {
     fn to_id_text(&self) -> Option<IdText<'_>> {
         self.to_id().map(IdText::from)
     }
+
+    /// Used by the derive: writes the value into the attribute's slot of `user`.
+    #[doc(hidden)]
+    #[inline]
+    fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
+    where
+        A: __private::Slot<'a, IdText<'a>>,
+    {
+        __private::set(A::slot(user), A::NAME, self.to_id_text())
+    }
 }
 
 /// `IdValue` for references, forwarding both methods (as `value_trait!` does for one).
@@ -241,7 +262,17 @@ value_trait! {
         note = "`score` and `assigned_to` take `i8`..`i128`, `u8`..`u128`, `isize` or `usize`, an `Option` of one, or a reference to one",
         note = "to send another type, convert it with `#[usercom(..., with = path::to::function)]`"
     )]
-    pub trait IntegerValue<A> { fn to_integer(&self) -> Option<Result<i64, OutOfRange>>; }
+    pub trait IntegerValue<A> { fn to_integer(&self) -> Option<Result<i64, OutOfRange>>;
+        /// Used by the derive: writes the value into the attribute's slot of `user`.
+        #[doc(hidden)]
+        #[inline]
+        fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
+        where
+            A: __private::Slot<'a, i64>,
+        {
+            __private::set(A::slot(user), A::NAME, __private::integer(A::NAME, self.to_integer())?)
+        }
+    }
 }
 
 value_trait! {
@@ -251,7 +282,17 @@ value_trait! {
         label = "not `bool`",
         note = "`notifications` and `unsubscribed` take `bool`, `Option<bool>`, or a reference to one"
     )]
-    pub trait BoolValue<A> { fn to_bool(&self) -> Option<bool>; }
+    pub trait BoolValue<A> { fn to_bool(&self) -> Option<bool>;
+        /// Used by the derive: writes the value into the attribute's slot of `user`.
+        #[doc(hidden)]
+        #[inline]
+        fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
+        where
+            A: __private::Slot<'a, bool>,
+        {
+            __private::set(A::slot(user), A::NAME, self.to_bool())
+        }
+    }
 }
 
 value_trait! {
@@ -262,7 +303,17 @@ value_trait! {
         note = "`gender` takes `usercom::Gender`, `Option<usercom::Gender>`, or a reference to one",
         note = "to send another type, convert it with `#[usercom(gender, with = path::to::function)]`"
     )]
-    pub trait GenderValue<A> { fn to_gender(&self) -> Option<Gender>; }
+    pub trait GenderValue<A> { fn to_gender(&self) -> Option<Gender>;
+        /// Used by the derive: writes the value into the attribute's slot of `user`.
+        #[doc(hidden)]
+        #[inline]
+        fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
+        where
+            A: __private::Slot<'a, Gender>,
+        {
+            __private::set(A::slot(user), A::NAME, self.to_gender())
+        }
+    }
 }
 
 value_trait! {
@@ -273,7 +324,17 @@ value_trait! {
         note = "`status` takes `usercom::Status`, `Option<usercom::Status>`, or a reference to one",
         note = "to send another type, convert it with `#[usercom(status, with = path::to::function)]`"
     )]
-    pub trait StatusValue<A> { fn to_status(&self) -> Option<Status>; }
+    pub trait StatusValue<A> { fn to_status(&self) -> Option<Status>;
+        /// Used by the derive: writes the value into the attribute's slot of `user`.
+        #[doc(hidden)]
+        #[inline]
+        fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
+        where
+            A: __private::Slot<'a, Status>,
+        {
+            __private::set(A::slot(user), A::NAME, self.to_status())
+        }
+    }
 }
 
 value_trait! {
@@ -288,6 +349,13 @@ value_trait! {
     )]
     pub trait CustomValue<A> {
         fn to_attribute_value(&self) -> Option<Result<AttributeValue<'_>, OutOfRange>>;
+
+        /// Used by the derive: adds the value to `user` as the custom attribute `name`.
+        #[doc(hidden)]
+        #[inline]
+        fn __add<'a>(&'a self, user: &mut CreateUser<'a>, name: &'static str) -> Result<(), Error> {
+            __private::custom(user, name, self.to_attribute_value())
+        }
     }
 }
 
@@ -701,6 +769,13 @@ macro_rules! fits_trait {
             fn __to_attribute_value(&self) -> Option<Result<AttributeValue<'_>, OutOfRange>> {
                 <Self as CustomValue<()>>::to_attribute_value(self)
             }
+            /// Used by the derive: adds the value to `user` as the custom attribute `name`,
+            /// reached through this trait so that it is also the check.
+            #[doc(hidden)]
+            #[inline]
+            fn __add<'a>(&'a self, user: &mut CreateUser<'a>, name: &'static str) -> Result<(), Error> {
+                __private::custom(user, name, <Self as CustomValue<()>>::to_attribute_value(self))
+            }
             $($item)*
         }
 
@@ -823,6 +898,17 @@ pub trait FitsFixed<N>: CustomValue<()> {
     #[inline]
     fn __to_attribute_value(&self) -> Option<Result<AttributeValue<'_>, OutOfRange>> {
         <Self as CustomValue<()>>::to_attribute_value(self)
+    }
+    /// Used by the derive: adds the value to `user` as the custom attribute `name`, reached
+    /// through this trait so that it is also the check.
+    #[doc(hidden)]
+    #[inline]
+    fn __add<'a>(&'a self, user: &mut CreateUser<'a>, name: &'static str) -> Result<(), Error> {
+        __private::custom(
+            user,
+            name,
+            <Self as CustomValue<()>>::to_attribute_value(self),
+        )
     }
     /// The wire names this type can send, when it can tell (an enum deriving
     /// [`UserComValue`]); `None` for free text.
@@ -949,6 +1035,15 @@ pub mod __private {
     }
 
     pub use crate::payload::set;
+
+    /// A standard attribute's marker type (in [`attribute`]): the attribute's name, and
+    /// where its value goes in a payload. Implemented for every marker by the table.
+    pub trait Slot<'a, V> {
+        /// The attribute's name.
+        const NAME: &'static str;
+        /// The attribute's field of `user`.
+        fn slot<'s>(user: &'s mut CreateUser<'a>) -> &'s mut Option<V>;
+    }
 
     /// For a `fixed` attribute with `choices`: a compile error saying `message` when one of
     /// the wire names a type can send (`names`, from [`FitsFixed::CHOICES`]) is not a choice.

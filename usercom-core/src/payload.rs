@@ -117,6 +117,16 @@ macro_rules! create_user {
             )+
         }
 
+        $(
+            impl<'a> crate::convert::__private::Slot<'a, create_user!(@ty $family 'a)> for attribute::$field {
+                const NAME: &'static str = stringify!($field);
+                #[inline]
+                fn slot<'s>(user: &'s mut CreateUser<'a>) -> &'s mut Option<create_user!(@ty $family 'a)> {
+                    &mut user.$field
+                }
+            }
+        )+
+
         impl<'a> CreateUser<'a> {
             /// The names of the standard attributes, in the order they are serialized.
             pub const STANDARD_ATTRIBUTES: &'static [&'static str] = &[$(stringify!($field)),+];

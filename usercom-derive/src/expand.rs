@@ -459,33 +459,50 @@ fn field_statement(
     let ty = &ty_tokens(field.ty);
     let span = field.ty.span();
     let user = user_binding();
-    let converted = converted_binding();
-    // Without `with`, the field's type is checked and the error lands on it; with `with`,
-    // the function's return type is checked and the error lands on the function's path.
-    // Only the trait-qualified path carries that span; its argument is the derive's own.
-    let value = |trait_path: TokenStream, method: &Ident| match &field.attrs.with {
-        None => {
-            let function = quote_spanned!(span=> <#ty as #trait_path>::#method);
-            quote!(#function(&self.#member))
-        }
-        Some((_, with)) => {
-            let function = quote_spanned!(with.span()=> <_ as #trait_path>::#method);
-            quote!(#function(&#converted))
-        }
-    };
-    let with_binding = field
-        .attrs
-        .with
-        .as_ref()
-        .map(|(_, with)| quote!(let #converted = #with(&self.#member);));
-    let owned = field.attrs.with.is_some();
 
+    // Without `with`: one call through the family's trait, on the field's type, which
+    // converts the field and writes it into the payload (the trait's hidden provided method:
+    // `__write` into a standard attribute's slot, `__add` for a custom attribute). Only the
+    // trait-qualified path carries the type's span, so a type that does not fit is an error
+    // on it; the arguments are the derive's own.
+    let Some((_, with)) = &field.attrs.with else {
+        return match mapping {
+            Mapping::Standard { name, family } => {
+                let (trait_path, _) = family_trait(paths, *family, name);
+                let function = quote_spanned!(span=> <#ty as #trait_path>::__write);
+                quote!(#function(&self.#member, #user)?;)
+            }
+            Mapping::Custom { name } => {
+                // Through the schema's `Fits*` trait when there is one: its `__add` is also
+                // the check.
+                let trait_path = custom_trait.unwrap_or_else(|| quote!(#convert::CustomValue<()>));
+                let function = quote_spanned!(span=> <#ty as #trait_path>::__add);
+                quote!(#function(&self.#member, #user, #name)?;)
+            }
+            // Straight into the outer payload: `__write`, `set` and the custom-attribute
+            // checks refuse an attribute written twice, so no intermediate payload is needed.
+            Mapping::Flatten { .. } => {
+                let function =
+                    quote_spanned!(span=> <#ty as #krate::IntoUserComUser>::write_user_com_user);
+                quote!(#function(&self.#member, #user)?;)
+            }
+        };
+    };
+
+    // With `with`: the function's result is a temporary of the generated method, so its text
+    // is copied into the payload (`owned`, `custom_owned`). Its type is checked, and the
+    // error lands on the function's path.
+    let converted = converted_binding();
+    let value = |trait_path: TokenStream, method: &Ident| {
+        let function = quote_spanned!(with.span()=> <_ as #trait_path>::#method);
+        quote!(#function(&#converted))
+    };
     let statement = match mapping {
         Mapping::Standard { name, family } => {
             let (trait_path, method) = family_trait(paths, *family, name);
             let mut value = value(trait_path, &method);
             let text = name.to_string();
-            if matches!(family, Family::Text | Family::Id) && owned {
+            if matches!(family, Family::Text | Family::Id) {
                 value = quote!(#private::owned(#value));
             }
             if *family == Family::Integer {
@@ -503,25 +520,15 @@ fn field_statement(
                     &format_ident!("to_attribute_value"),
                 ),
             };
-            let add = if owned {
-                quote!(custom_owned)
-            } else {
-                quote!(custom)
-            };
-            quote!(#private::#add(#user, #name, #value)?;)
+            quote!(#private::custom_owned(#user, #name, #value)?;)
         }
-        // Straight into the outer payload: `set` and the custom-attribute checks refuse an
-        // attribute written twice, so no intermediate payload is needed.
         Mapping::Flatten { .. } => {
             let function =
-                quote_spanned!(span=> <#ty as #krate::IntoUserComUser>::write_user_com_user);
-            quote!(#function(&self.#member, #user)?;)
+                quote_spanned!(with.span()=> <_ as #krate::IntoUserComUser>::write_user_com_user);
+            quote!(#function(&#converted, #user)?;)
         }
     };
-    match with_binding {
-        Some(binding) => quote!({ #binding #statement }),
-        None => statement,
-    }
+    quote!({ let #converted = #with(&self.#member); #statement })
 }
 
 /// The binding of a `with` function's result (mixed-site, like every invented name).
