@@ -165,27 +165,41 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) -> (Duration, f64) {
     (wall, spent.children_user + spent.children_system)
 }
 
-/// The `cargo check` wall and CPU times of each crate in `dirs`, one per round, their
-/// dependencies already built: the crates take turns (the order reversed every other round),
-/// each checked once per round after its source is touched.
-fn check_times(dirs: &[&Path], target: &Path) -> Vec<Vec<(Duration, f64)>> {
-    for dir in dirs {
-        cargo(dir, target, &["check"]); // dependencies, and a first check
-    }
-    let mut times = vec![Vec::new(); dirs.len()];
-    for round in 0..RUNS {
-        let mut order: Vec<usize> = (0..dirs.len()).collect();
+/// Runs `run(i)` for each of `count` subjects, `rounds` times: the subjects take turns, the
+/// order reversed every other round, so that a change in the machine's speed falls on all of
+/// them. Each subject's results, in round order.
+fn take_turns<T>(count: usize, rounds: usize, mut run: impl FnMut(usize) -> T) -> Vec<Vec<T>> {
+    let mut results: Vec<Vec<T>> = (0..count).map(|_| Vec::new()).collect();
+    for round in 0..rounds {
+        let mut order: Vec<usize> = (0..count).collect();
         if round % 2 == 1 {
             order.reverse();
         }
         for i in order {
-            let lib = dirs[i].join("src/lib.rs");
-            let text = std::fs::read_to_string(&lib).expect("source");
-            std::fs::write(&lib, text).expect("touch");
-            times[i].push(cargo(dirs[i], target, &["check"]));
+            results[i].push(run(i));
         }
     }
-    times
+    results
+}
+
+/// Rewrites the crate's source unchanged, so that the next check re-checks it.
+fn touch(dir: &Path) {
+    let lib = dir.join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).expect("source");
+    std::fs::write(&lib, text).expect("touch");
+}
+
+/// The `cargo check` wall and CPU times of each crate in `dirs`, one per round, their
+/// dependencies already built: the crates take turns, each checked once per round after its
+/// source is touched.
+fn check_times(dirs: &[&Path], target: &Path) -> Vec<Vec<(Duration, f64)>> {
+    for dir in dirs {
+        cargo(dir, target, &["check"]); // dependencies, and a first check
+    }
+    take_turns(dirs.len(), RUNS, |i| {
+        touch(dirs[i]);
+        cargo(dirs[i], target, &["check"])
+    })
 }
 
 /// The instructions `cargo check` of `dir` executes after its source is touched: cargo's
@@ -198,9 +212,7 @@ fn instructions(dir: &Path, target: &Path) -> Option<(u64, u64)> {
     let logs = target.join("valgrind-logs");
     let _ = std::fs::remove_dir_all(&logs);
     std::fs::create_dir_all(&logs).expect("a directory for valgrind's logs");
-    let lib = dir.join("src/lib.rs");
-    let text = std::fs::read_to_string(&lib).expect("source");
-    std::fs::write(&lib, text).expect("touch");
+    touch(dir);
     let status = Command::new("valgrind")
         .args([
             "--tool=cachegrind",
@@ -330,16 +342,9 @@ fn main() {
             ("#[derive(IntoUserComUser)] with the schema", dirs[1]),
             ("#[derive(serde::Serialize)] (baseline)", dirs[2]),
         ];
-        let mut counts = vec![Vec::new(); counted.len()];
-        for round in 0..INSTRUCTION_RUNS {
-            let mut order: Vec<usize> = (0..counted.len()).collect();
-            if round % 2 == 1 {
-                order.reverse();
-            }
-            for i in order {
-                counts[i].push(instructions(counted[i].1, &target).expect("valgrind runs"));
-            }
-        }
+        let counts = take_turns(counted.len(), INSTRUCTION_RUNS, |i| {
+            instructions(counted[i].1, &target).expect("valgrind runs")
+        });
         let medians: Vec<(f64, f64, f64)> = counts
             .iter()
             .map(|runs| {

@@ -119,12 +119,27 @@ macro_rules! value_trait {
     (
         $(#[$meta:meta])*
         pub trait $trait:ident<$a:ident> { fn $method:ident(&self) -> Option<$out:ty>; $($provided:tt)* }
+        $(writes $slot:ty $(, through $through:path)?;)?
     ) => {
         $(#[$meta])*
         pub trait $trait<$a> {
             /// The value to send; `None` leaves the attribute out.
             fn $method(&self) -> Option<$out>;
             $($provided)*
+            $(
+                /// Used by the derive: writes the value into the attribute's slot of `user`
+                /// (through the marker `A`), refusing a slot already written.
+                #[doc(hidden)]
+                #[inline]
+                fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
+                where
+                    $a: __private::Slot<'a, $slot>,
+                {
+                    let value = self.$method();
+                    $(let value = $through($a::NAME, value)?;)?
+                    __private::set($a::slot(user), $a::NAME, value)
+                }
+            )?
         }
 
         #[diagnostic::do_not_recommend]
@@ -160,17 +175,8 @@ value_trait! {
         note = "text attributes take `String`, `&str`, `Box<str>`, `Cow<str>` or `Arc<str>`, an `Option` of one, or a reference to one",
         note = "to send another type, convert it with `#[usercom(..., with = path::to::function)]`"
     )]
-    pub trait TextValue<A> { fn to_text(&self) -> Option<Cow<'_, str>>;
-        /// Used by the derive: writes the value into the attribute's slot of `user`.
-        #[doc(hidden)]
-        #[inline]
-        fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
-        where
-            A: __private::Slot<'a, Cow<'a, str>>,
-        {
-            __private::set(A::slot(user), A::NAME, self.to_text())
-        }
-    }
+    pub trait TextValue<A> { fn to_text(&self) -> Option<Cow<'_, str>>; }
+    writes Cow<'a, str>;
 }
 
 /// Types `user_id` and `company_id` accept: everything [`TextValue`] accepts, and
@@ -262,17 +268,8 @@ value_trait! {
         note = "`score` and `assigned_to` take `i8`..`i128`, `u8`..`u128`, `isize` or `usize`, an `Option` of one, or a reference to one",
         note = "to send another type, convert it with `#[usercom(..., with = path::to::function)]`"
     )]
-    pub trait IntegerValue<A> { fn to_integer(&self) -> Option<Result<i64, OutOfRange>>;
-        /// Used by the derive: writes the value into the attribute's slot of `user`.
-        #[doc(hidden)]
-        #[inline]
-        fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
-        where
-            A: __private::Slot<'a, i64>,
-        {
-            __private::set(A::slot(user), A::NAME, __private::integer(A::NAME, self.to_integer())?)
-        }
-    }
+    pub trait IntegerValue<A> { fn to_integer(&self) -> Option<Result<i64, OutOfRange>>; }
+    writes i64, through __private::integer;
 }
 
 value_trait! {
@@ -282,17 +279,8 @@ value_trait! {
         label = "not `bool`",
         note = "`notifications` and `unsubscribed` take `bool`, `Option<bool>`, or a reference to one"
     )]
-    pub trait BoolValue<A> { fn to_bool(&self) -> Option<bool>;
-        /// Used by the derive: writes the value into the attribute's slot of `user`.
-        #[doc(hidden)]
-        #[inline]
-        fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
-        where
-            A: __private::Slot<'a, bool>,
-        {
-            __private::set(A::slot(user), A::NAME, self.to_bool())
-        }
-    }
+    pub trait BoolValue<A> { fn to_bool(&self) -> Option<bool>; }
+    writes bool;
 }
 
 value_trait! {
@@ -303,17 +291,8 @@ value_trait! {
         note = "`gender` takes `usercom::Gender`, `Option<usercom::Gender>`, or a reference to one",
         note = "to send another type, convert it with `#[usercom(gender, with = path::to::function)]`"
     )]
-    pub trait GenderValue<A> { fn to_gender(&self) -> Option<Gender>;
-        /// Used by the derive: writes the value into the attribute's slot of `user`.
-        #[doc(hidden)]
-        #[inline]
-        fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
-        where
-            A: __private::Slot<'a, Gender>,
-        {
-            __private::set(A::slot(user), A::NAME, self.to_gender())
-        }
-    }
+    pub trait GenderValue<A> { fn to_gender(&self) -> Option<Gender>; }
+    writes Gender;
 }
 
 value_trait! {
@@ -324,17 +303,8 @@ value_trait! {
         note = "`status` takes `usercom::Status`, `Option<usercom::Status>`, or a reference to one",
         note = "to send another type, convert it with `#[usercom(status, with = path::to::function)]`"
     )]
-    pub trait StatusValue<A> { fn to_status(&self) -> Option<Status>;
-        /// Used by the derive: writes the value into the attribute's slot of `user`.
-        #[doc(hidden)]
-        #[inline]
-        fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
-        where
-            A: __private::Slot<'a, Status>,
-        {
-            __private::set(A::slot(user), A::NAME, self.to_status())
-        }
-    }
+    pub trait StatusValue<A> { fn to_status(&self) -> Option<Status>; }
+    writes Status;
 }
 
 value_trait! {
