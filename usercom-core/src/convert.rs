@@ -744,7 +744,7 @@ macro_rules! fits_trait {
             #[doc(hidden)]
             #[inline]
             fn __add<'a>(&'a self, user: &mut CreateUser<'a>, name: &'static str) -> Result<(), Error> {
-                __private::custom(user, name, <Self as CustomValue<()>>::to_attribute_value(self))
+                <Self as CustomValue<()>>::__add(self, user, name)
             }
             $($item)*
         }
@@ -874,11 +874,7 @@ pub trait FitsFixed<N>: CustomValue<()> {
     #[doc(hidden)]
     #[inline]
     fn __add<'a>(&'a self, user: &mut CreateUser<'a>, name: &'static str) -> Result<(), Error> {
-        __private::custom(
-            user,
-            name,
-            <Self as CustomValue<()>>::to_attribute_value(self),
-        )
+        <Self as CustomValue<()>>::__add(self, user, name)
     }
     /// The wire names this type can send, when it can tell (an enum deriving
     /// [`UserComValue`]); `None` for free text.
