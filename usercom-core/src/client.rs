@@ -346,7 +346,8 @@ impl Client {
     ///
     /// Connections: over HTTP/1.1, the default, each request in flight has a connection of
     /// its own, so a run at concurrency 64 opens up to 64 connections (64 TLS handshakes)
-    /// and keeps them in the pool. With the `http2` feature, HTTP/2 is offered by ALPN when
+    /// and keeps them in the pool. (A new client keeps at most 16 requests in flight until
+    /// the server has answered 64, so the first connections open 16 at a time.) With the `http2` feature, HTTP/2 is offered by ALPN when
     /// connecting, and where User.com accepts it the requests in flight share one
     /// connection (requests beyond the server's limit of concurrent streams wait for a
     /// stream): one handshake and one socket, but one TCP stream for all, so a lost packet

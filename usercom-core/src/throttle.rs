@@ -3,17 +3,20 @@
 //!
 //! # How the rate is learned
 //!
-//! A client starts unpaced. Each throttling answer (`429`, `503`) is part of an *episode*:
-//! the refusals of requests sent before the client reacted to the last one belong to it, so
-//! 32 requests refused at once teach one lesson, not 32. An episode is judged once every
-//! request sent before its refusal arrived has been answered:
+//! A client starts unpaced, with at most 16 requests in flight until the server has answered
+//! 64 (so that a limit's first burst reaches the server on connections already open, in about
+//! the order sent). Each throttling answer (`429`, `503`) is part of an *episode*: the
+//! refusals of requests sent before the client reacted to the last one belong to it, so 32
+//! requests refused at once teach one lesson, not 32. An episode is judged once every request
+//! sent before its refusal arrived has been answered:
 //!
-//! - If most of those requests went through, the refusal was isolated (a flaky proxy, another
-//!   process spending the quota for a moment): nothing is learned. An unpaced client learns
-//!   only from a burst of refusals (at least 3 requests sent while the refusal was on its
-//!   way back, half of them refused). During slow start (below) a refusal is isolated only
-//!   when none of those requests was refused: slow start overshoots the server's rate by up
-//!   to twice, so a bucket that has just run dry still takes about half of them.
+//! - If most of the requests sent while the refusal was on its way back (at least 3) went
+//!   through, the refusal was isolated (a flaky proxy, another process spending the quota
+//!   for a moment): nothing is learned. Unpaced, a burst of refusals among the last 16
+//!   requests sent before it arrived is a limit all the same (those sent later may have
+//!   reached the server first). During slow start (below) a refusal is isolated only when
+//!   none of those requests was refused: slow start overshoots the server's rate by up to
+//!   twice, so a bucket that has just run dry still takes about half of them.
 //! - The first episode measures the burst the server allows (`B`, the successes of the
 //!   requests sent before the refusal arrived) and starts pacing at `2B` per second (`B` over
 //!   the first episode's length, if that was longer than half a second), then doubles the
@@ -25,12 +28,15 @@
 //!   sends at most `B − 1` requests in any 1.005 s (the server counts arrivals, which jitter),
 //!   evenly paced, and tries one more after a minute without refusal (two minutes after the
 //!   next refusal, and so on) to notice a raised limit. Otherwise it is a token bucket of `B`
-//!   tokens, empty at the previous refusal, and the rate is the one that empties it exactly
-//!   when the server refused (solved by bisection over the admitted requests' send times).
-//!   The burst and the rate are solved for together: the first episode's successes include
-//!   what the bucket refilled while its requests went, so `B` is the smallest bucket that,
-//!   refilled at the rate, takes as many of them (in the order sent) as the server took.
-//!   The client then paces at 98.5% of the rate, and creeps up by 0.01% of it a second (to
+//!   tokens, empty at the previous refusal, and the rate is the one that empties it when the
+//!   server refused though it held a token for every request it took before (the middle of
+//!   the rates that do, solved by bisection over the admitted requests' send times). The
+//!   burst and the rate are solved for together: the first episode's successes include what
+//!   the bucket refilled while its requests went, so `B` is a bucket that, refilled at the
+//!   rate, takes as many of them (in the order sent) as the server took: a whole number where
+//!   one does (bursts are set in requests). Requests sent before the server first answered
+//!   count as sent when it answered: their connections were still being made.
+//!   The client then paces at 99.5% of the rate, and creeps up by 0.01% of it a second (to
 //!   notice a raised limit; half as fast after each refusal at a settled rate), so that the
 //!   next refusal is minutes away rather than one a second.
 //!
@@ -49,7 +55,7 @@ use tokio::time::Instant;
 /// The window a rate is counted over.
 const WINDOW: Duration = Duration::from_secs(1);
 /// The share of an estimated rate the client paces at.
-const BETA: f64 = 0.985;
+const BETA: f64 = 0.995;
 /// How fast the paced rate creeps up, as a share of the estimate per second (halved at each
 /// refusal while settled).
 const ALPHA: f64 = 0.0001;
@@ -65,6 +71,14 @@ const DOUBLING: Duration = Duration::from_millis(250);
 const SHORT_PAUSE: Duration = Duration::from_millis(25);
 /// The most doublings of [`SHORT_PAUSE`] (25 ms × 2⁶ = 1.6 s).
 const SHORT_PAUSE_DOUBLINGS: u32 = 6;
+/// How many requests a new client has in flight at most until the server has answered
+/// [`INITIAL_ANSWERS`] of them: a limit's first burst then arrives on connections already
+/// open, in about the order sent, and the burst is counted from the send times. (Cold
+/// connections made all at once reach a busy server in no particular order, spread over
+/// milliseconds, and blur the count by a token or two.)
+const INITIAL_WINDOW: usize = 16;
+/// How many answers end the initial window.
+const INITIAL_ANSWERS: u64 = 4 * INITIAL_WINDOW as u64;
 /// How many of the last requests sent show whether an unpaced client hit a limit.
 const UNPACED_COHORT: usize = 16;
 /// Successes needed before a first refusal teaches a rate.
@@ -130,6 +144,8 @@ pub(crate) struct Throttle {
     /// Requests that cannot go at once wait here, in order; the one holding it waits for
     /// its slot.
     queue: tokio::sync::Mutex<()>,
+    /// Told of every answer, for a request waiting for the initial window.
+    answered: tokio::sync::Notify,
     /// The user's own limit.
     limiter: Option<UserLimit>,
 }
@@ -233,6 +249,8 @@ struct State {
     successes: VecDeque<Instant>,
     last_success: Option<Instant>,
     first_send: Option<Instant>,
+    /// When the server first answered.
+    first_answer: Option<Instant>,
     first_episode: Option<Instant>,
     /// The first episode's cycle: successes, and how long from its start to the refusal.
     first_cycle: (f64, Duration),
@@ -244,6 +262,10 @@ struct State {
     last_refused: Option<Instant>,
     /// Requests waiting in the queue.
     waiters: usize,
+    /// Requests sent and not yet answered (nor abandoned).
+    in_flight: usize,
+    /// Requests answered (taken or refused).
+    answers: u64,
     throttled_answers: u64,
     paused_total: Duration,
 }
@@ -286,16 +308,20 @@ impl Throttle {
                 successes: VecDeque::new(),
                 last_success: None,
                 first_send: None,
+                first_answer: None,
                 first_episode: None,
                 first_cycle: (0.0, Duration::ZERO),
                 first_batch: Vec::new(),
                 pause_ends: VecDeque::new(),
                 last_refused: None,
                 waiters: 0,
+                in_flight: 0,
+                answers: 0,
                 throttled_answers: 0,
                 paused_total: Duration::ZERO,
             }),
             queue: tokio::sync::Mutex::new(()),
+            answered: tokio::sync::Notify::new(),
             limiter,
         }
     }
@@ -336,7 +362,11 @@ impl Throttle {
         {
             let mut state = self.lock();
             let now = Instant::now();
-            if state.waiters == 0 && state.free_at(now) <= now && self.user_limit_allows() {
+            if state.waiters == 0
+                && state.free_at(now) <= now
+                && !state.initial_window_full()
+                && self.user_limit_allows()
+            {
                 return Ok(self.take(&mut state, now, false));
             }
             state.waiters += 1;
@@ -351,7 +381,7 @@ impl Throttle {
         let mut waited_for_slot = false;
         loop {
             let now = Instant::now();
-            let (at, paused) = {
+            let (at, paused, answered) = {
                 let state = self.lock();
                 let paused = state.pause_until.filter(|&until| until > now);
                 if let Some(until) = paused {
@@ -365,7 +395,11 @@ impl Throttle {
                         });
                     }
                 }
-                (state.free_at(now), paused.is_some())
+                // Registered before the lock is let go: an answer meanwhile is not missed.
+                let answered = state
+                    .initial_window_full()
+                    .then(|| self.answered.notified());
+                (state.free_at(now), paused.is_some(), answered)
             };
             if at > now {
                 if deadline.is_some_and(|deadline| at > deadline) {
@@ -373,6 +407,15 @@ impl Throttle {
                 }
                 waited_for_slot |= !paused;
                 tokio::time::sleep_until(at).await;
+                continue;
+            }
+            if let Some(answered) = answered {
+                match deadline {
+                    Some(deadline) => tokio::time::timeout_at(deadline, answered)
+                        .await
+                        .map_err(|_| Refused::Deadline)?,
+                    None => answered.await,
+                }
                 continue;
             }
             if let Some(limiter) = &self.limiter {
@@ -430,6 +473,7 @@ impl Throttle {
             }
         }
         state.first_send.get_or_insert(now);
+        state.in_flight += 1;
         state.trim(now);
         let id = state.first_id + state.records.len() as u64;
         state.records.push_back(Record {
@@ -454,6 +498,11 @@ impl Throttle {
             }
             None => None,
         };
+        state.in_flight = state.in_flight.saturating_sub(1);
+        if matches!(outcome, Outcome::Taken | Outcome::Refused) {
+            state.answers += 1;
+            state.first_answer.get_or_insert(now);
+        }
         match outcome {
             Outcome::Taken => state.taken(now, sent_at),
             Outcome::Refused => {
@@ -464,6 +513,8 @@ impl Throttle {
             Outcome::Gone | Outcome::Pending => {}
         }
         state.settle(now);
+        drop(state);
+        self.answered.notify_one();
     }
 }
 
@@ -522,6 +573,14 @@ impl Drop for Ticket {
 }
 
 impl State {
+    /// Whether a new client has as many requests in flight as it may before the server has
+    /// answered enough of them (see [`INITIAL_WINDOW`]).
+    fn initial_window_full(&self) -> bool {
+        self.mode == Mode::Unknown
+            && self.answers < INITIAL_ANSWERS
+            && self.in_flight >= INITIAL_WINDOW
+    }
+
     /// The earliest time a request may go.
     fn free_at(&self, now: Instant) -> Instant {
         let mut at = now;
@@ -647,43 +706,49 @@ impl State {
             return;
         }
         self.pending = None;
-        // Paced: the requests sent while the refusal was on its way back. Unpaced: the last
+        // The requests sent while the refusal was on its way back, and (unpaced) the last
         // requests sent before it arrived (those in flight together).
-        let (mut refused, mut cohort) = (0usize, 0usize);
         let before_answer = self
             .records
             .iter()
             .take_while(|r| r.at < episode.received)
             .count();
-        let from = if self.mode == Mode::Unknown {
-            before_answer.saturating_sub(UNPACED_COHORT)
-        } else {
+        let after_refused =
             usize::try_from(episode.id.saturating_sub(self.first_id).saturating_add(1))
-                .unwrap_or(usize::MAX)
-        };
-        for record in self.records.iter().take(before_answer).skip(from) {
-            match record.outcome {
-                Outcome::Refused => {
-                    refused += 1;
-                    cohort += 1;
+                .unwrap_or(usize::MAX);
+        let count = |from: usize| {
+            let (mut refused, mut cohort) = (0usize, 0usize);
+            for record in self.records.iter().take(before_answer).skip(from) {
+                match record.outcome {
+                    Outcome::Refused => {
+                        refused += 1;
+                        cohort += 1;
+                    }
+                    Outcome::Taken => cohort += 1,
+                    Outcome::Pending | Outcome::Gone => {}
                 }
-                Outcome::Taken => cohort += 1,
-                Outcome::Pending | Outcome::Gone => {}
             }
-        }
-        let isolated = if self.mode == Mode::Unknown {
-            // Unpaced, a limit shows as a burst of refusals; anything less is no evidence.
-            cohort < MIN_EVIDENCE as usize || 2 * refused < cohort
-        } else {
-            // Paced, answers outrun the next request: a lone refusal is the limit, unless
-            // requests sent meanwhile mostly went through. During slow start the rate is
-            // raised until the server refuses, up to twice what it allows: a bucket that
-            // has just run dry then still takes about half the requests sent right after,
-            // so there only a refusal among successes alone is isolated.
-            match self.mode {
-                Mode::SlowStart => cohort >= 3 && refused == 0,
-                _ => cohort >= 3 && 2 * refused < cohort,
+            (refused, cohort)
+        };
+        let (refused, cohort) = count(after_refused);
+        // A refusal is isolated (a flaky proxy, another process spending the quota for a
+        // moment) when requests sent after it, before it came back, mostly went through.
+        let isolated = match self.mode {
+            // Unpaced, a limit shows as a burst of refusals among the requests in flight
+            // together, even where those sent after the refused one went through (they
+            // may have reached the server first).
+            Mode::Unknown => {
+                let (last_refused, last) = count(before_answer.saturating_sub(UNPACED_COHORT));
+                cohort >= 3
+                    && 2 * refused < cohort
+                    && !(last >= MIN_EVIDENCE as usize && 2 * last_refused >= last)
             }
+            // During slow start the rate is raised until the server refuses, up to twice
+            // what it allows: a bucket that has just run dry then still takes about half
+            // the requests sent right after, so there only a refusal among successes alone
+            // is isolated.
+            Mode::SlowStart => cohort >= 3 && refused == 0,
+            Mode::Avoid => cohort >= 3 && 2 * refused < cohort,
         };
         if isolated {
             self.progress_since_reaction = true;
@@ -722,11 +787,20 @@ impl State {
                 if taken >= MIN_EVIDENCE {
                     let cycle = episode.sent.saturating_duration_since(start);
                     self.first_cycle = (taken as f64, cycle);
-                    // Without dropped records, the burst is fitted to the send times.
+                    // Without dropped records, the burst is fitted to the send times; those
+                    // sent before the server first answered went on connections still
+                    // being made, and are taken to arrive when it answered.
+                    let connected = match resumed {
+                        Some(_) => None,
+                        None => self.first_answer,
+                    };
                     self.first_batch = if resumed.is_none() && self.dropped_taken > 0 {
                         Vec::new()
                     } else {
-                        batch.into_iter().map(|(at, _)| at).collect()
+                        batch
+                            .into_iter()
+                            .map(|(at, _)| connected.map_or(at, |first| at.max(first)))
+                            .collect()
                     };
                     let span = cycle.max(WINDOW / 2);
                     self.burst = taken as f64;
@@ -874,8 +948,9 @@ impl State {
     }
 }
 
-/// The smallest burst with which a token bucket refilled at `rate`, full at the first of
-/// `sent` (send times, sorted), takes `taken` of them.
+/// The burst with which a token bucket refilled at `rate`, full at the first of `sent` (send
+/// times, sorted), takes `taken` of them: a whole number of requests where one fits (bursts
+/// are configured in requests), else the middle of the bursts that would.
 fn first_burst(sent: &[Instant], taken: f64, rate: f64) -> f64 {
     let takes = |burst: f64| {
         let (mut level, mut count) = (burst, 0.0);
@@ -892,24 +967,47 @@ fn first_burst(sent: &[Instant], taken: f64, rate: f64) -> f64 {
         }
         count
     };
-    let (mut low, mut high) = (1.0, taken.max(1.0));
-    if takes(low) >= taken {
-        return low;
-    }
-    for _ in 0..40 {
-        let middle = (low + high) / 2.0;
-        if takes(middle) >= taken {
-            high = middle;
-        } else {
-            low = middle;
+    // The smallest burst that takes at least `count` of them, if one up to `most` does.
+    let smallest = |count: f64, most: f64| -> Option<f64> {
+        if takes(most) < count {
+            return None;
         }
+        let (mut low, mut high) = (1.0, most);
+        if takes(low) >= count {
+            return Some(low);
+        }
+        for _ in 0..40 {
+            let middle = (low + high) / 2.0;
+            if takes(middle) >= count {
+                high = middle;
+            } else {
+                low = middle;
+            }
+        }
+        Some(high)
+    };
+    let taken = taken.max(1.0);
+    let Some(low) = smallest(taken, taken) else {
+        return taken;
+    };
+    // Bursts from `low` up to (not including) `high` take exactly `taken`.
+    // The bisection ends a hair above a whole number it converges to.
+    let whole = (low - 1e-6).ceil().max(1.0);
+    let Some(high) = smallest(taken + 1.0, taken + 1.0) else {
+        return whole;
+    };
+    if whole < high {
+        whole
+    } else {
+        (low + high) / 2.0
     }
-    high
 }
 
-/// The largest rate at which a token bucket of `burst` tokens, empty at `start` (full, if
-/// `full`), fed by the requests taken at `taken` (sorted, after `start`), holds less than
-/// one token at `end`; `None` when no rate explains the refusal at `end`.
+/// The rate at which a token bucket of `burst` tokens, empty at `start` (full, if `full`),
+/// fed by the requests taken at `taken` (sorted, after `start`), holds less than one token at
+/// `end` though it held one for each of them: the middle of the rates that would; the
+/// largest that holds less than one at `end` if none would (arrivals jitter around the send
+/// times); `None` when no rate explains the refusal at `end`.
 fn token_bucket_rate(
     taken: &[Instant],
     start: Instant,
@@ -917,28 +1015,50 @@ fn token_bucket_rate(
     burst: f64,
     full: bool,
 ) -> Option<f64> {
-    let level_at_end = |rate: f64| {
+    // The level at `end`, and the lowest level any taken request found.
+    let levels = |rate: f64| {
         let mut level = if full { burst } else { 0.0 };
+        let mut lowest = f64::INFINITY;
         let mut previous = start;
         for &at in taken {
-            level = (level + rate * (at - previous).as_secs_f64()).min(burst) - 1.0;
+            level = (level + rate * (at - previous).as_secs_f64()).min(burst);
+            lowest = lowest.min(level);
+            level -= 1.0;
             previous = at;
         }
-        (level + rate * (end - previous).as_secs_f64()).min(burst)
+        let end = (level + rate * (end - previous).as_secs_f64()).min(burst);
+        (end, lowest)
     };
-    if level_at_end(0.0) >= 1.0 {
+    if levels(0.0).0 >= 1.0 {
         return None;
     }
-    let (mut low, mut high) = (0.0, MAX_RATE);
-    for _ in 0..64 {
-        let middle = (low + high) / 2.0;
-        if level_at_end(middle) < 1.0 {
-            low = middle;
-        } else {
-            high = middle;
+    let bisect = |low: f64, high: f64, below: &dyn Fn(f64) -> bool| {
+        let (mut low, mut high) = (low, high);
+        for _ in 0..64 {
+            let middle = (low + high) / 2.0;
+            if below(middle) {
+                low = middle;
+            } else {
+                high = middle;
+            }
         }
+        low
+    };
+    let highest = bisect(0.0, MAX_RATE, &|rate| levels(rate).0 < 1.0);
+    if highest <= 0.0 {
+        return None;
     }
-    (low > 0.0).then_some(low)
+    if taken.is_empty() {
+        return Some(highest);
+    }
+    // The smallest rate that gave every taken request its token.
+    let lowest = bisect(0.0, highest, &|rate| levels(rate).1 < 1.0);
+    // Unbounded below (no taken request needed a refill): the largest.
+    Some(if lowest > 0.0 && lowest < highest {
+        (lowest + highest) / 2.0
+    } else {
+        highest
+    })
 }
 
 #[cfg(test)]
@@ -1109,6 +1229,82 @@ mod tests {
         assert_eq!(stats.throttled_answers, 1);
     }
 
+    fn refusal() -> Refusal {
+        Refusal {
+            status: 429,
+            body: String::new(),
+            retry_after: None,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_new_client_has_at_most_16_requests_in_flight_until_64_answers() {
+        let throttle = Arc::new(Throttle::new(None));
+        let mut tickets = Vec::new();
+        for _ in 0..INITIAL_WINDOW {
+            tickets.push(throttle.acquire(None, MAX_PAUSE).await.unwrap());
+        }
+        // The 17th waits (virtual time runs on while it does) until an answer comes.
+        let waiting = tokio::spawn({
+            let throttle = throttle.clone();
+            async move { throttle.acquire(None, MAX_PAUSE).await.unwrap().taken() }
+        });
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        assert!(!waiting.is_finished());
+        tickets.pop().unwrap().taken();
+        waiting.await.unwrap();
+        assert_eq!(throttle.lock().answers, 2);
+        // Full again; a deadline before the next answer: refused when it passes.
+        tickets.push(throttle.acquire(None, MAX_PAUSE).await.unwrap());
+        let deadline = Instant::now() + Duration::from_secs(1);
+        assert!(matches!(
+            throttle.acquire(Some(deadline), MAX_PAUSE).await,
+            Err(Refused::Deadline)
+        ));
+        assert_eq!(Instant::now(), deadline);
+        // 64 answers end the window.
+        for ticket in tickets.drain(..) {
+            ticket.taken();
+        }
+        assert_eq!(throttle.lock().answers, 2 + INITIAL_WINDOW as u64);
+        while throttle.lock().answers < INITIAL_ANSWERS {
+            throttle.acquire(None, MAX_PAUSE).await.unwrap().taken();
+        }
+        let many: Vec<Ticket> =
+            futures_util::future::join_all((0..100).map(|_| throttle.acquire(None, MAX_PAUSE)))
+                .await
+                .into_iter()
+                .map(Result::unwrap)
+                .collect();
+        assert_eq!(throttle.lock().in_flight, 100);
+        drop(many);
+        assert_eq!(throttle.lock().in_flight, 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unpaced_refusal_followed_by_refusals_teaches_a_rate() {
+        let throttle = Arc::new(Throttle::new(None));
+        let mut tickets = Vec::new();
+        for _ in 0..16 {
+            tickets.push(throttle.acquire(None, MAX_PAUSE).await.unwrap());
+        }
+        // The answers come a millisecond after the requests went.
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        let mut tickets = tickets.into_iter();
+        for ticket in tickets.by_ref().take(12) {
+            ticket.taken();
+        }
+        // The 13th refused, and two of the three sent after it: the last 16 requests hold
+        // only 3 refusals (no burst), but those sent after the refused one were mostly
+        // refused too: not an isolated refusal.
+        for _ in 0..3 {
+            tickets.next().unwrap().refused(refusal());
+        }
+        tickets.next().unwrap().taken();
+        // 13 taken, all at one instant: the burst over the shortest span counted, 0.5 s.
+        assert_eq!(throttle.stats().learned_rate, Some(26.0));
+    }
+
     #[tokio::test(start_paused = true)]
     async fn retry_after_holds_every_request() {
         let throttle = Arc::new(Throttle::new(None));
@@ -1168,10 +1364,12 @@ mod tests {
             .map(|i| start + Duration::from_millis(10 * i))
             .collect();
         let end = start + Duration::from_millis(205);
-        // 10 − 20 + 19 × 10 ms × R (the first 10 ms refill nothing: the bucket is full) plus
-        // 5 ms × R reaches 1 token at R = 11 / 0.195 ≈ 56.4.
+        // The 20th request found 10 − 19 + 19 × 10 ms × R tokens (the first 10 ms refill
+        // nothing: the bucket is full), at least one: R ≥ 10 / 0.19 ≈ 52.63. Then 5 ms × R
+        // more left less than one at the refusal: R < 11 / 0.195 ≈ 56.41. The middle:
         let rate = token_bucket_rate(&taken, start, end, 10.0, true).unwrap();
-        assert!((56.0..56.5).contains(&rate), "{rate}");
+        let middle = (10.0 / 0.19 + 11.0 / 0.195) / 2.0;
+        assert!((rate - middle).abs() < 1e-6, "{rate} vs {middle}");
         // A refusal no rate explains.
         assert_eq!(token_bucket_rate(&[], start, end, 10.0, true), None);
     }
@@ -1183,11 +1381,18 @@ mod tests {
         let at_once = vec![start; 32];
         assert_eq!(first_burst(&at_once, 20.0, 200.0), 20.0);
         // 32 requests over 31 ms (one a millisecond), 23 taken, at 200/s: the bucket
-        // refilled 6.2 tokens while they went (a token every 5 ms), so the smallest burst
-        // that takes 23 of them is 16.8.
+        // refilled 6.2 tokens while they went (a token every 5 ms); bursts from 16.8 up to
+        // 17.8 take 23 of them, and the whole number among them is the burst.
         let spread: Vec<Instant> = (0..32).map(|i| start + Duration::from_millis(i)).collect();
-        let burst = first_burst(&spread, 23.0, 200.0);
-        assert!((16.8..16.801).contains(&burst), "{burst}");
+        assert_eq!(first_burst(&spread, 23.0, 200.0), 17.0);
+        // Ten at once and ten 15 ms later (3 tokens refilled at 200/s): a bucket of 3 takes
+        // six, a smaller one at most four, so no bucket takes five: the middle of the
+        // bursts that take fewer and more, 3.
+        let two_groups: Vec<Instant> = (0..20)
+            .map(|i| start + Duration::from_millis(if i < 10 { 0 } else { 15 }))
+            .collect();
+        let burst = first_burst(&two_groups, 5.0, 200.0);
+        assert!((burst - 3.0).abs() < 1e-6, "{burst}");
         // Every request taken: the burst is at least as many.
         assert_eq!(first_burst(&at_once[..5], 5.0, 200.0), 5.0);
     }
