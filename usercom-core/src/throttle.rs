@@ -35,7 +35,8 @@
 //!   the bucket refilled while its requests went, so `B` is a bucket that, refilled at the
 //!   rate, takes as many of them (in the order sent) as the server took: a whole number where
 //!   one does (bursts are set in requests). Requests sent before the server first answered
-//!   count as sent when it answered: their connections were still being made.
+//!   count as sent halfway between their sending and that answer: their connections were
+//!   still being made.
 //!   The client then paces at 99.5% of the rate, and creeps up by 0.01% of it a second (to
 //!   notice a raised limit; half as fast after each refusal at a settled rate), so that the
 //!   next refusal is minutes away rather than one a second.
@@ -789,7 +790,8 @@ impl State {
                     self.first_cycle = (taken as f64, cycle);
                     // Without dropped records, the burst is fitted to the send times; those
                     // sent before the server first answered went on connections still
-                    // being made, and are taken to arrive when it answered.
+                    // being made, and are taken to arrive halfway between their sending
+                    // and that answer.
                     let connected = match resumed {
                         Some(_) => None,
                         None => self.first_answer,
@@ -799,7 +801,10 @@ impl State {
                     } else {
                         batch
                             .into_iter()
-                            .map(|(at, _)| connected.map_or(at, |first| at.max(first)))
+                            .map(|(at, _)| match connected {
+                                Some(first) if at < first => at + (first - at) / 2,
+                                _ => at,
+                            })
                             .collect()
                     };
                     let span = cycle.max(WINDOW / 2);
