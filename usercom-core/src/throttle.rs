@@ -1213,19 +1213,21 @@ mod tests {
         assert!(refusals <= 2 * 32, "{refusals}");
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn isolated_refusals_teach_no_rate() {
+    /// A new throttle, and `n` requests let through it at once.
+    async fn sent_at_once(n: usize) -> (Arc<Throttle>, Vec<Ticket>) {
         let throttle = Arc::new(Throttle::new(None));
         let mut tickets = Vec::new();
-        for _ in 0..10 {
+        for _ in 0..n {
             tickets.push(throttle.acquire(None, MAX_PAUSE).await.unwrap());
         }
+        (throttle, tickets)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn isolated_refusals_teach_no_rate() {
+        let (throttle, tickets) = sent_at_once(10).await;
         let mut tickets = tickets.into_iter();
-        tickets.next().unwrap().refused(Refusal {
-            status: 429,
-            body: String::new(),
-            retry_after: None,
-        });
+        tickets.next().unwrap().refused(refusal());
         for ticket in tickets {
             ticket.taken();
         }
@@ -1244,11 +1246,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_new_client_has_at_most_16_requests_in_flight_until_64_answers() {
-        let throttle = Arc::new(Throttle::new(None));
-        let mut tickets = Vec::new();
-        for _ in 0..INITIAL_WINDOW {
-            tickets.push(throttle.acquire(None, MAX_PAUSE).await.unwrap());
-        }
+        let (throttle, mut tickets) = sent_at_once(INITIAL_WINDOW).await;
         // The 17th waits (virtual time runs on while it does) until an answer comes.
         let waiting = tokio::spawn({
             let throttle = throttle.clone();
@@ -1288,11 +1286,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn an_unpaced_refusal_followed_by_refusals_teaches_a_rate() {
-        let throttle = Arc::new(Throttle::new(None));
-        let mut tickets = Vec::new();
-        for _ in 0..16 {
-            tickets.push(throttle.acquire(None, MAX_PAUSE).await.unwrap());
-        }
+        let (throttle, tickets) = sent_at_once(16).await;
         // The answers come a millisecond after the requests went.
         tokio::time::sleep(Duration::from_millis(1)).await;
         let mut tickets = tickets.into_iter();
