@@ -514,8 +514,12 @@ impl Throttle {
             Outcome::Gone | Outcome::Pending => {}
         }
         state.settle(now);
+        // Answers only count up: past the initial window nobody waits for one.
+        let window = state.answers <= INITIAL_ANSWERS;
         drop(state);
-        self.answered.notify_one();
+        if window {
+            self.answered.notify_one();
+        }
     }
 }
 
@@ -1302,6 +1306,34 @@ mod tests {
         tickets.next().unwrap().taken();
         // 13 taken, all at one instant: the burst over the shortest span counted, 0.5 s.
         assert_eq!(throttle.stats().learned_rate, Some(26.0));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_first_requests_count_as_sent_halfway_to_the_first_answer() {
+        let started = Instant::now();
+        let (throttle, first) = sent_at_once(16).await;
+        // The first answers come 4 ms later, while 8 more go; of those, 4 are refused.
+        tokio::time::sleep(Duration::from_millis(4)).await;
+        for ticket in first {
+            ticket.taken();
+        }
+        let mut more = Vec::new();
+        for _ in 0..8 {
+            more.push(throttle.acquire(None, MAX_PAUSE).await.unwrap());
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        let mut more = more.into_iter();
+        for ticket in more.by_ref().take(4) {
+            ticket.taken();
+        }
+        for ticket in more {
+            ticket.refused(refusal());
+        }
+        let state = throttle.lock();
+        assert_eq!(state.mode, Mode::SlowStart);
+        let ms = |n| started + Duration::from_millis(n);
+        let expected: Vec<Instant> = [vec![ms(2); 16], vec![ms(4); 8]].concat();
+        assert_eq!(state.first_batch, expected);
     }
 
     #[tokio::test(start_paused = true)]
