@@ -1,7 +1,7 @@
 //! Bulk creates against a rate-limited server: pace, losses and refusals.
 //!
 //! ```text
-//! cargo bench --bench rate_limit                  # 10,000 creates, concurrency 32 and 64, four kinds of limit
+//! cargo bench --bench rate_limit                  # 10,000 creates, concurrency 32 and 64, every limit
 //! cargo bench --bench rate_limit -- 2000          # another number of creates
 //! cargo bench --bench rate_limit -- 2000 bucket   # only the limits whose name contains `bucket`
 //! ```
@@ -9,7 +9,11 @@
 //! The embedded server (`usercom-mock`) takes 200 requests a second, as a token bucket with
 //! bursts of 20 (refusing with `429` and `Retry-After: 1`, `429` without it, or nginx's
 //! `503`) or as a sliding window of 200 requests in any second (Django REST Framework's
-//! throttle, `429` and `Retry-After: 1`). Each run creates the users through
+//! throttle, `429` and `Retry-After: 1`). Two more limits are nginx's own `limit_req` (200 a
+//! second, `burst=20`, refusing with `503`) in front of the embedded server, when `nginx` is
+//! installed (Debian: `apt-get install nginx-light`; the bench says so when it is not):
+//! with `nodelay`, and without it (nginx's default, which holds up to 20 requests over the
+//! rate and passes them on at the rate). Each run creates the users through
 //! `create_users(inputs, concurrency)` with the default settings, and reports: failed rows,
 //! users created twice, the pace (users created per second, as a share of the limit), the
 //! share of requests the server refused, the time the client held its requests back, and the
@@ -24,34 +28,61 @@ use futures_util::StreamExt;
 use usercom::{Client, CreateUser};
 use usercom_mock::{MockServer, RateLimit};
 
+#[path = "support/nginx.rs"]
+mod nginx;
+
 const LIMIT: f64 = 200.0;
 
+/// What enforces the limit.
+#[derive(Clone)]
+enum Limit {
+    /// The embedded server itself.
+    Embedded(RateLimit),
+    /// nginx's `limit_req` in front of the embedded server: `burst=20 nodelay` (refusing what
+    /// the bucket does not take at once), or `burst=20` alone (nginx's default: holding up to
+    /// 20 requests to pass them on at the rate, refusing beyond).
+    Nginx { nodelay: bool },
+}
+
 /// The limits, and the client-side limit set with `ClientBuilder::rate_limit`, if any.
-fn limits() -> Vec<(&'static str, RateLimit, Option<u32>)> {
+fn limits() -> Vec<(&'static str, Limit, Option<u32>)> {
     vec![
         (
             "token bucket, 429 + Retry-After: 1",
-            RateLimit::token_bucket(LIMIT, 20),
+            Limit::Embedded(RateLimit::token_bucket(LIMIT, 20)),
             None,
         ),
         (
             "token bucket, 429 without Retry-After",
-            RateLimit::token_bucket(LIMIT, 20).without_retry_after(),
+            Limit::Embedded(RateLimit::token_bucket(LIMIT, 20).without_retry_after()),
             None,
         ),
         (
             "token bucket, nginx 503",
-            RateLimit::token_bucket(LIMIT, 20).service_unavailable(),
+            Limit::Embedded(RateLimit::token_bucket(LIMIT, 20).service_unavailable()),
             None,
         ),
         (
             "sliding window, 429 + Retry-After: 1",
-            RateLimit::sliding_window(LIMIT as u32, Duration::from_secs(1)),
+            Limit::Embedded(RateLimit::sliding_window(
+                LIMIT as u32,
+                Duration::from_secs(1),
+            )),
+            None,
+        ),
+        (
+            "nginx limit_req (burst=20 nodelay), 503",
+            Limit::Nginx { nodelay: true },
+            None,
+        ),
+        (
+            "nginx limit_req (burst=20, delaying), 503",
+            Limit::Nginx { nodelay: false },
             None,
         ),
         (
             "token bucket, 429 + Retry-After: 1, client rate_limit(200)",
-            RateLimit::token_bucket(LIMIT, 20),
+            Limit::Embedded(RateLimit::token_bucket(LIMIT, 20)),
             Some(LIMIT as u32),
         ),
     ]
@@ -67,17 +98,27 @@ struct Outcome {
     elapsed: Duration,
 }
 
-async fn run(
-    limit: RateLimit,
-    client_limit: Option<u32>,
-    users: usize,
-    concurrency: usize,
-) -> Outcome {
+async fn run(limit: Limit, client_limit: Option<u32>, users: usize, concurrency: usize) -> Outcome {
     let server = MockServer::start().await;
     server.record_requests(false);
-    server.set_rate_limit(limit);
+    // nginx, when it enforces the limit, stays up until the run is over.
+    let (base_url, _nginx) = match limit {
+        Limit::Embedded(limit) => {
+            server.set_rate_limit(limit);
+            (server.base_url(), None)
+        }
+        Limit::Nginx { nodelay } => {
+            let nginx = start_nginx(&server, nodelay);
+            let path = server.base_url();
+            let path = path.splitn(4, '/').nth(3).unwrap_or("");
+            (
+                format!("http://127.0.0.1:{}/{path}", nginx.port),
+                Some(nginx),
+            )
+        }
+    };
     let mut builder = Client::builder()
-        .base_url(&server.base_url())
+        .base_url(&base_url)
         .api_key(server.api_key());
     if let Some(per_second) = client_limit {
         builder = builder.rate_limit(per_second);
@@ -104,11 +145,36 @@ async fn run(
         failed,
         twice: server.user_count() - distinct.len(),
         pace: (users - failed) as f64 / elapsed.as_secs_f64() / LIMIT,
-        refused: server.rate_limited_count() as f64 / server.request_count() as f64,
+        // nginx's refusals never reach the embedded server: counted by the client.
+        refused: match server.rate_limited_count() {
+            0 => {
+                stats.throttled_answers as f64
+                    / (stats.throttled_answers + server.request_count()) as f64
+            }
+            refused => refused as f64 / server.request_count() as f64,
+        },
         held_back: stats.paused,
         learned: stats.learned_rate,
         elapsed,
     }
+}
+
+/// nginx with `limit_req` at [`LIMIT`] a second and bursts of 20, passing what it lets
+/// through on to `server` over kept-alive connections.
+fn start_nginx(server: &MockServer, nodelay: bool) -> nginx::Nginx {
+    let program = nginx::find_program("nginx").expect("checked by main");
+    let http = format!(
+        "  limit_req_zone $binary_remote_addr zone=usercom:1m rate={LIMIT}r/s;\n\
+         upstream mock {{ server {}; keepalive 128; }}",
+        server.addr()
+    );
+    let server_block = format!(
+        "    location / {{\n      limit_req zone=usercom burst=20{};\n\
+         proxy_pass http://mock;\n      proxy_http_version 1.1;\n\
+         proxy_set_header Connection \"\";\n    }}",
+        if nodelay { " nodelay" } else { "" }
+    );
+    nginx::Nginx::start(&program, &http, &server_block).expect("nginx starts")
 }
 
 fn main() {
@@ -127,11 +193,27 @@ fn main() {
         .build()
         .expect("runtime");
     println!("{users} creates against the embedded server limited to {LIMIT}/s (bursts of 20)");
+    let selected = |name: &str| name.contains(only.as_str());
+    let nginx = nginx::find_program("nginx");
+    if limits()
+        .iter()
+        .any(|(name, limit, _)| selected(name) && matches!(limit, Limit::Nginx { .. }))
+    {
+        match &nginx {
+            Some(program) => println!(
+                "(nginx rows: {} with `limit_req` in front of it, one worker process)",
+                nginx::version(program)
+            ),
+            None => println!(
+                "(nginx rows: not run, nginx is not installed; Debian: apt-get install nginx-light)"
+            ),
+        }
+    }
     println!();
     println!("| limit | concurrency | failed | created twice | pace (of the limit) | refused (of requests) | held back | learned rate | elapsed |");
     println!("|---|---|---|---|---|---|---|---|---|");
     for (name, limit, client_limit) in limits() {
-        if !name.contains(only.as_str()) {
+        if !selected(name) || (matches!(limit, Limit::Nginx { .. }) && nginx.is_none()) {
             continue;
         }
         for concurrency in [32, 64] {

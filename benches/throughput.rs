@@ -47,13 +47,14 @@
 //! CPU times come from `/proc` (Linux); elsewhere those columns say so.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[path = "support/cpu.rs"]
 mod cpu;
+#[path = "support/nginx.rs"]
+mod nginx;
 use cpu::Cpu;
 
 use futures_util::StreamExt;
@@ -103,24 +104,21 @@ fn machine_load() -> String {
     format!("load average {load}; {rustc} rustc processes running")
 }
 
-/// A program on `PATH`, or in the `sbin` directories a non-root `PATH` may lack.
-fn find_program(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(["/usr/sbin", "/usr/local/sbin", "/sbin"].map(PathBuf::from))
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file())
-}
-
 /// A child process serving HTTP, stopped when dropped.
 struct Server {
-    child: Child,
+    process: Process,
     base_url: String,
     api_key: String,
     /// What it is, for the report.
     name: String,
-    /// nginx's directory (configuration, pid, logs), removed at the end.
-    nginx_dir: Option<PathBuf>,
+}
+
+/// The server's process.
+enum Process {
+    /// This binary with a flag; it stops when its standard input closes.
+    OwnBinary(Child),
+    /// nginx, stopped when dropped.
+    Nginx { _running: nginx::Nginx },
 }
 
 impl Server {
@@ -148,11 +146,10 @@ impl Server {
         let base_url = parts.next().expect("a URL").to_owned();
         let api_key = parts.next().expect("a key").to_owned();
         Server {
-            child,
+            process: Process::OwnBinary(child),
             base_url,
             api_key,
             name: name.to_owned(),
-            nginx_dir: None,
         }
     }
 
@@ -167,7 +164,7 @@ impl Server {
         if std::env::var("USERCOM_BENCH_SERVER").as_deref() == Ok("builtin") {
             return builtin();
         }
-        let Some(nginx) = find_program("nginx") else {
+        let Some(nginx) = nginx::find_program("nginx") else {
             println!(
                 "nginx not found (apt-get install nginx-light): using the built-in fixed-response \
                  server"
@@ -190,61 +187,20 @@ impl Server {
             return Err("the sample holds `$`, which nginx would read as a variable".into());
         }
         let body = text.replace('\\', "\\\\").replace('\'', "\\'");
-        let dir = std::env::temp_dir().join(format!("usercom-bench-nginx-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| e.to_string())?
-            .port();
-        let d = dir.display();
-        let config = format!(
-            "worker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
-             events {{ worker_connections 1024; }}\n\
-             http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n\
-             proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n\
-             keepalive_requests 100000000;\n  keepalive_timeout 60s;\n\
-             server {{\n    listen 127.0.0.1:{port};\n    location / {{\n\
-             default_type application/json;\n      return 201 '{body}';\n    }}\n  }}\n}}\n"
-        );
-        let conf = dir.join("nginx.conf");
-        std::fs::write(&conf, config).map_err(|e| e.to_string())?;
-        let version = Command::new(nginx)
-            .arg("-v")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stderr).trim().to_owned())
-            .unwrap_or_default();
-        let mut child = Command::new(nginx)
-            .arg("-p")
-            .arg(&dir)
-            .arg("-e")
-            .arg(dir.join("error.log"))
-            .arg("-c")
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| e.to_string())?;
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = child.try_wait() {
-                let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
-                return Err(format!("{status}: {}", log.trim()));
-            }
-            if started.elapsed() > Duration::from_secs(5) {
-                let _ = child.kill();
-                return Err("it did not listen within 5 s".into());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Ok(Server {
-            child,
-            base_url: format!("http://127.0.0.1:{port}/"),
-            api_key: FIXED_KEY.to_owned(),
-            name: format!(
-                "{} (one worker process, `return 201` with the seed's sample)",
-                version.strip_prefix("nginx version: ").unwrap_or(&version)
+        let version = nginx::version(nginx);
+        let nginx = nginx::Nginx::start(
+            nginx,
+            "",
+            &format!(
+                "    location / {{\n      default_type application/json;\n\
+                 return 201 '{body}';\n    }}"
             ),
-            nginx_dir: Some(dir),
+        )?;
+        Ok(Server {
+            base_url: format!("http://127.0.0.1:{}/", nginx.port),
+            api_key: FIXED_KEY.to_owned(),
+            name: format!("{version} (one worker process, `return 201` with the seed's sample)"),
+            process: Process::Nginx { _running: nginx },
         })
     }
 
@@ -259,18 +215,10 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if let Some(dir) = self.nginx_dir.take() {
-            // SIGTERM: the master stops its worker too (a SIGKILL would leave it running).
-            let _ = Command::new("kill")
-                .arg("-TERM")
-                .arg(self.child.id().to_string())
-                .status();
-            let _ = self.child.wait();
-            let _ = std::fs::remove_dir_all(dir);
-            return;
+        if let Process::OwnBinary(child) = &mut self.process {
+            drop(child.stdin.take());
+            let _ = child.wait();
         }
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
     }
 }
 
