@@ -7,8 +7,9 @@
 //! 64 (so that a limit's first burst reaches the server on connections already open, in about
 //! the order sent). Each throttling answer (`429`, `503`) is part of an *episode*: the
 //! refusals of requests sent before the client reacted to the last one belong to it, so 32
-//! requests refused at once teach one lesson, not 32. An episode is judged once every request
-//! sent before its refusal arrived has been answered:
+//! requests refused at once teach one lesson, not 32 (without `Retry-After` the client
+//! reacts when it judges the episode, and an unpaced client sends on until then). An
+//! episode is judged once every request sent before its refusal arrived has been answered:
 //!
 //! - If most of the requests sent while the refusal was on its way back (at least 3) went
 //!   through, the refusal was isolated (a flaky proxy, another process spending the quota
@@ -43,7 +44,9 @@
 //!
 //! A `Retry-After` holds every request of the client until it has passed (the server sees
 //! nothing from the client meanwhile); a refusal without one holds them for 25 ms, doubling
-//! while refusals go on without a success. Requests wait in order (first come, first sent).
+//! while refusals go on without a success. Paced requests resume at the pace from the
+//! pause's end (the slots it held are not caught up in a burst). Requests wait in order
+//! (first come, first sent).
 
 use std::collections::VecDeque;
 use std::num::NonZeroU32;
@@ -641,6 +644,9 @@ impl State {
                 self.pause_ends.pop_front();
             }
             self.pause_until = Some(until);
+            // Pacing resumes from the pause's end: the slots it held are not caught up in
+            // a burst.
+            self.next_slot = self.next_slot.max(until);
             if by.is_some() {
                 self.paused_by = by;
             }
@@ -759,6 +765,9 @@ impl State {
             self.progress_since_reaction = true;
             return;
         }
+        // The client reacts now: refusals of requests sent until now (an unpaced client
+        // went on sending while the episode was judged) belong to this episode.
+        self.last_reaction = Some(now);
         if !episode.retry_after {
             self.short_pause(now);
         }
@@ -1306,6 +1315,70 @@ mod tests {
         tickets.next().unwrap().taken();
         // 13 taken, all at one instant: the burst over the shortest span counted, 0.5 s.
         assert_eq!(throttle.stats().learned_rate, Some(26.0));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn refusals_of_requests_sent_while_an_episode_is_judged_belong_to_it() {
+        let (throttle, tickets) = sent_at_once(16).await;
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        let mut tickets = tickets.into_iter();
+        for ticket in tickets.by_ref().take(12) {
+            ticket.taken();
+        }
+        // The 13th is refused (no `Retry-After`); the episode is judged once the three
+        // sent with it are answered. Meanwhile the unpaced client sends four more.
+        tickets.next().unwrap().refused(refusal());
+        let mut more = Vec::new();
+        for _ in 0..4 {
+            more.push(throttle.acquire(None, MAX_PAUSE).await.unwrap());
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        for ticket in tickets {
+            ticket.refused(refusal());
+        }
+        // Judged: 12 taken at one instant, over the shortest span counted (0.5 s).
+        assert_eq!(throttle.lock().mode, Mode::SlowStart);
+        assert_eq!(throttle.stats().learned_rate, Some(24.0));
+        // Of the four sent before the client reacted, one takes a refilled token and three
+        // are refused: the same episode, not a second one judged on a span of a
+        // millisecond (which made a rate of thousands).
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        let mut more = more.into_iter();
+        more.next().unwrap().taken();
+        for ticket in more {
+            ticket.refused(refusal());
+        }
+        let state = throttle.lock();
+        assert_eq!(state.mode, Mode::SlowStart);
+        assert_eq!(state.rate, Some(24.0));
+        assert!(state.pending.is_none(), "no episode left to judge");
+        assert_eq!(state.throttled_answers, 7);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn pacing_resumes_from_the_end_of_a_pause_without_a_burst() {
+        let throttle = Arc::new(Throttle::new(None));
+        {
+            let mut state = throttle.lock();
+            state.mode = Mode::Avoid;
+            state.rate = Some(100.0);
+            state.ceiling = 100.0;
+            state.creep = 0.0;
+        }
+        let started = Instant::now();
+        throttle.acquire(None, MAX_PAUSE).await.unwrap().taken();
+        // Refused without `Retry-After` while paced at 100/s: held for 25 ms.
+        throttle.lock().pause(started, SHORT_PAUSE, None);
+        let mut sent = Vec::new();
+        for _ in 0..3 {
+            let ticket = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+            sent.push(ticket.sent_at() - started);
+            ticket.taken();
+        }
+        // One every 10 ms from the pause's end; the slots the pause held (at 10 and 20 ms)
+        // are not caught up at once when it ends.
+        let ms = Duration::from_millis;
+        assert_eq!(sent, [ms(25), ms(35), ms(45)]);
     }
 
     #[tokio::test(start_paused = true)]
