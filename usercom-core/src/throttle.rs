@@ -24,8 +24,10 @@
 //!   rate every 250 ms while requests go through ("slow start"): the next refusal comes
 //!   within a second or so, and tells a window from a token bucket and finds the bucket's
 //!   rate.
-//! - Every later episode estimates the server's rate from what it took. When the successes
-//!   of the last second equal `B`, the limit is a window of `B` a second: the client then
+//! - Every later episode estimates the server's rate from what it took. When the requests
+//!   taken among those sent in the second before the refused one equal `B` (counted by when
+//!   they were sent, as a window counts arrivals, not by when their answers came), the limit
+//!   is a window of `B` a second: the client then
 //!   sends at most `B − 1` requests in any 1.005 s (the server counts arrivals, which jitter),
 //!   evenly paced, and tries one more after a minute without refusal (two minutes after the
 //!   next refusal, and so on) to notice a raised limit. Otherwise it is a token bucket of `B`
@@ -40,7 +42,12 @@
 //!   still being made.
 //!   The client then paces at 99.5% of the rate, and creeps up by 0.01% of it a second (to
 //!   notice a raised limit; half as fast after each refusal at a settled rate), so that the
-//!   next refusal is minutes away rather than one a second.
+//!   next refusal is minutes away rather than one a second. A refusal at a settled rate
+//!   never raises it, and lowers it to the estimate only when it shows the rate too fast:
+//!   one the rate still explains, should the bucket have run dry a request later than the
+//!   last refusal says (arrivals jitter, and requests in flight reach the server in any
+//!   order), shows little (a few requests after the last refusal do not measure a rate),
+//!   and slows the client by 0.5% only.
 //!
 //! A `Retry-After` holds every request of the client until it has passed (the server sees
 //! nothing from the client meanwhile); a refusal without one holds them for 25 ms, doubling
@@ -249,7 +256,7 @@ struct State {
     dropped_taken: u64,
     /// Whether a record at or after `last_refused` has been dropped.
     dropped_since_refusal: bool,
-    /// Answer times of taken requests, over the last two windows.
+    /// Send times of taken requests, answered over the last two windows.
     successes: VecDeque<Instant>,
     last_success: Option<Instant>,
     first_send: Option<Instant>,
@@ -654,7 +661,9 @@ impl State {
     }
 
     fn taken(&mut self, now: Instant, sent_at: Option<Instant>) {
-        self.successes.push_back(now);
+        // A window counts arrivals: when they were sent, not when their answers came (those
+        // in flight when a request is refused were counted before it).
+        self.successes.push_back(sent_at.unwrap_or(now));
         while self
             .successes
             .front()
@@ -847,8 +856,13 @@ impl State {
                     return self.forget_before(episode);
                 }
                 self.window_quota = None;
-                let estimate = self.estimate(episode);
+                let (estimate, slack) = self.estimate(episode);
                 let estimate = match (self.mode, self.rate) {
+                    // A refusal at a settled rate that rate still explains, should the
+                    // bucket have run dry a request later than the last refusal says, shows
+                    // little (it came soon after that refusal, or among requests that reached
+                    // the server out of order): the client only slows by `1 − BETA`.
+                    (Mode::Avoid, Some(rate)) if slack.is_some_and(|slack| slack >= rate) => rate,
                     // A refusal never raises a settled rate.
                     (Mode::Avoid, Some(rate)) => estimate.min(rate),
                     _ => estimate,
@@ -869,7 +883,8 @@ impl State {
         self.rate = Some((quota as f64 / per_window.as_secs_f64()).clamp(MIN_RATE, MAX_RATE));
     }
 
-    /// The successes in the window (1 s) up to the refused request of `episode`.
+    /// The requests taken among those sent in the window (1 s) up to the refused request of
+    /// `episode`.
     fn successes_in_window(&self, episode: Episode) -> f64 {
         let window_start = episode.sent.checked_sub(WINDOW);
         self.successes
@@ -907,8 +922,11 @@ impl State {
         }
     }
 
-    /// The server's rate, estimated at an episode after the first.
-    fn estimate(&self, episode: Episode) -> f64 {
+    /// The server's rate, estimated at an episode after the first; and the largest rate that
+    /// explains its refusal should the bucket have run dry a request later than the
+    /// previous refusal says (arrivals jitter, and requests in flight reach the server in
+    /// any order).
+    fn estimate(&self, episode: Episode) -> (f64, Option<f64>) {
         let in_window = self.successes_in_window(episode);
         let (start, full) = match self.last_refused {
             Some(at) if !self.dropped_since_refusal => (at, false),
@@ -925,9 +943,10 @@ impl State {
         // lasted: the burst and the rate are solved for together.
         let (first_taken, first_cycle) = self.first_cycle;
         let mut burst = self.burst;
+        let initial = |burst: f64| if full { burst } else { 0.0 };
         let mut rate = None;
         for _ in 0..4 {
-            rate = token_bucket_rate(&taken, start, episode.sent, burst, full);
+            rate = token_bucket_rate(&taken, start, episode.sent, burst, initial(burst));
             let Some(rate) = rate else { break };
             burst = if self.first_batch.is_empty() {
                 (first_taken - rate * first_cycle.as_secs_f64()).max(1.0)
@@ -935,7 +954,8 @@ impl State {
                 first_burst(&self.first_batch, first_taken, rate)
             };
         }
-        rate.unwrap_or(in_window / WINDOW.as_secs_f64())
+        let slack = token_bucket_ceiling(&taken, start, episode.sent, burst, initial(burst) - 1.0);
+        (rate.unwrap_or(in_window / WINDOW.as_secs_f64()), slack)
     }
 
     fn drop_front(&mut self) {
@@ -1021,7 +1041,7 @@ fn first_burst(sent: &[Instant], taken: f64, rate: f64) -> f64 {
     }
 }
 
-/// The rate at which a token bucket of `burst` tokens, empty at `start` (full, if `full`),
+/// The rate at which a token bucket of `burst` tokens holding `initial` tokens at `start`,
 /// fed by the requests taken at `taken` (sorted, after `start`), holds less than one token at
 /// `end` though it held one for each of them: the middle of the rates that would; the
 /// largest that holds less than one at `end` if none would (arrivals jitter around the send
@@ -1031,52 +1051,78 @@ fn token_bucket_rate(
     start: Instant,
     end: Instant,
     burst: f64,
-    full: bool,
+    initial: f64,
 ) -> Option<f64> {
-    // The level at `end`, and the lowest level any taken request found.
-    let levels = |rate: f64| {
-        let mut level = if full { burst } else { 0.0 };
-        let mut lowest = f64::INFINITY;
-        let mut previous = start;
-        for &at in taken {
-            level = (level + rate * (at - previous).as_secs_f64()).min(burst);
-            lowest = lowest.min(level);
-            level -= 1.0;
-            previous = at;
-        }
-        let end = (level + rate * (end - previous).as_secs_f64()).min(burst);
-        (end, lowest)
-    };
-    if levels(0.0).0 >= 1.0 {
-        return None;
-    }
-    let bisect = |low: f64, high: f64, below: &dyn Fn(f64) -> bool| {
-        let (mut low, mut high) = (low, high);
-        for _ in 0..64 {
-            let middle = (low + high) / 2.0;
-            if below(middle) {
-                low = middle;
-            } else {
-                high = middle;
-            }
-        }
-        low
-    };
-    let highest = bisect(0.0, MAX_RATE, &|rate| levels(rate).0 < 1.0);
-    if highest <= 0.0 {
-        return None;
-    }
+    let highest = token_bucket_ceiling(taken, start, end, burst, initial)?;
     if taken.is_empty() {
         return Some(highest);
     }
     // The smallest rate that gave every taken request its token.
-    let lowest = bisect(0.0, highest, &|rate| levels(rate).1 < 1.0);
+    let lowest = bisect(0.0, highest, |rate| {
+        bucket_levels(taken, start, end, burst, initial, rate).1 < 1.0
+    });
     // Unbounded below (no taken request needed a refill): the largest.
     Some(if lowest > 0.0 && lowest < highest {
         (lowest + highest) / 2.0
     } else {
         highest
     })
+}
+
+/// The largest rate at which the bucket of [`token_bucket_rate`] holds less than one token at
+/// `end`; `None` when no rate explains the refusal there.
+fn token_bucket_ceiling(
+    taken: &[Instant],
+    start: Instant,
+    end: Instant,
+    burst: f64,
+    initial: f64,
+) -> Option<f64> {
+    let at_end = |rate: f64| bucket_levels(taken, start, end, burst, initial, rate).0;
+    if at_end(0.0) >= 1.0 {
+        return None;
+    }
+    let highest = bisect(0.0, MAX_RATE, |rate| at_end(rate) < 1.0);
+    (highest > 0.0).then_some(highest)
+}
+
+/// A token bucket of `burst` tokens holding `initial` at `start` (less than none: it runs dry
+/// later), refilled at `rate` and spent by the requests taken at `taken`: the level at `end`,
+/// and the lowest level any of them found.
+fn bucket_levels(
+    taken: &[Instant],
+    start: Instant,
+    end: Instant,
+    burst: f64,
+    initial: f64,
+    rate: f64,
+) -> (f64, f64) {
+    let mut level = initial;
+    let mut lowest = f64::INFINITY;
+    let mut previous = start;
+    for &at in taken {
+        level = (level + rate * (at - previous).as_secs_f64()).min(burst);
+        lowest = lowest.min(level);
+        level -= 1.0;
+        previous = at;
+    }
+    let end = (level + rate * (end - previous).as_secs_f64()).min(burst);
+    (end, lowest)
+}
+
+/// The boundary, between `low` and `high`, below which `below` holds (it must hold at `low`
+/// and, once it stops, hold no more).
+fn bisect(low: f64, high: f64, below: impl Fn(f64) -> bool) -> f64 {
+    let (mut low, mut high) = (low, high);
+    for _ in 0..64 {
+        let middle = (low + high) / 2.0;
+        if below(middle) {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+    low
 }
 
 #[cfg(test)]
@@ -1224,6 +1270,55 @@ mod tests {
         // The first burst's refusals (32 in flight), then a refusal at the end of slow
         // start, and none once the window is recognised.
         assert!(refusals <= 2 * 32, "{refusals}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_window_is_recognised_while_answers_are_in_flight() {
+        // A first episode showed a burst of 200; slow start has run for over a second.
+        let throttle = Arc::new(Throttle::new(None));
+        let started = Instant::now();
+        {
+            let mut state = throttle.lock();
+            state.mode = Mode::SlowStart;
+            state.burst = 200.0;
+            state.first_cycle = (200.0, Duration::ZERO);
+            state.first_episode = Some(started);
+        }
+        let ms = |n: u64| started + Duration::from_millis(n);
+        // 200 requests, one every 5 ms from 300 ms on, each answered 30 ms after it went;
+        // then the 201st, sent at 1,300 ms, refused at once: the window of 200 is full. Five
+        // taken requests are still in flight when the refusal comes back.
+        let mut in_flight: VecDeque<Ticket> = VecDeque::new();
+        let answer_until = |in_flight: &mut VecDeque<Ticket>, now: Instant| {
+            while in_flight
+                .front()
+                .is_some_and(|t| t.sent_at() + Duration::from_millis(30) <= now)
+            {
+                in_flight.pop_front().unwrap().taken();
+            }
+        };
+        for i in 0..200 {
+            tokio::time::sleep_until(ms(300 + 5 * i)).await;
+            answer_until(&mut in_flight, Instant::now());
+            let ticket = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+            assert_eq!(ticket.sent_at(), ms(300 + 5 * i));
+            in_flight.push_back(ticket);
+        }
+        tokio::time::sleep_until(ms(1300)).await;
+        answer_until(&mut in_flight, Instant::now());
+        throttle
+            .acquire(None, MAX_PAUSE)
+            .await
+            .unwrap()
+            .refused(refusal());
+        assert_eq!(in_flight.len(), 5);
+        tokio::time::sleep_until(ms(1330)).await;
+        answer_until(&mut in_flight, Instant::now());
+        // Counted by when they were sent, the window held 200 (by when their answers came,
+        // 195: a token bucket, whose rate the fit would have put far too low).
+        let state = throttle.lock();
+        assert_eq!(state.window_quota, Some(199));
+        assert_eq!(state.rate, Some(199.0 / 1.005));
     }
 
     /// A new throttle, and `n` requests let through it at once.
@@ -1381,6 +1476,53 @@ mod tests {
         assert_eq!(sent, [ms(25), ms(35), ms(45)]);
     }
 
+    /// A client settled at 50/s (a bucket of 10, empty at the last refusal) whose requests
+    /// sent `taken_ms` after that refusal are taken and the one sent `refused_ms` after it
+    /// refused: the rate it then paces at.
+    async fn settled_at_50_then(taken_ms: &[u64], refused_ms: u64) -> Option<f64> {
+        let throttle = Arc::new(Throttle::new(None));
+        let last_refusal = Instant::now();
+        {
+            let mut state = throttle.lock();
+            state.mode = Mode::Avoid;
+            state.rate = Some(50.0);
+            state.ceiling = 50.0;
+            state.creep = 0.0;
+            state.burst = 10.0;
+            state.first_cycle = (10.0, Duration::ZERO);
+            state.last_refused = Some(last_refusal);
+        }
+        let at = |ms| last_refusal + Duration::from_millis(ms);
+        for &ms in taken_ms {
+            tokio::time::sleep_until(at(ms)).await;
+            let ticket = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+            assert_eq!(ticket.sent_at(), at(ms));
+            ticket.taken();
+        }
+        tokio::time::sleep_until(at(refused_ms)).await;
+        let ticket = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+        assert_eq!(ticket.sent_at(), at(refused_ms));
+        ticket.refused(refusal());
+        let state = throttle.lock();
+        assert_eq!(state.mode, Mode::Avoid);
+        state.rate
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refusal_soon_after_the_last_one_slows_a_settled_rate_only_a_little() {
+        // Taken at 30 and 60 ms, refused at 70 ms: taken alone, that says 33.3 – 42.9/s
+        // (a token at 30 and at 60 ms, less than one at 70). But had the bucket run dry a
+        // request later than the last refusal says, 50/s would explain it as well: the
+        // client slows by 0.5%, not to 38/s.
+        assert_eq!(settled_at_50_then(&[30, 60], 70).await, Some(BETA * 50.0));
+        // Ten taken, every 30 ms, and refused at 320 ms: 33.3 – 34.4/s, and at most 37.5/s
+        // with a request's slack. That is evidence: the client paces at the middle.
+        let taken: Vec<u64> = (1..=10).map(|i| 30 * i).collect();
+        let rate = settled_at_50_then(&taken, 320).await.unwrap();
+        let middle = (1.0 / 0.03 + 11.0 / 0.32) / 2.0;
+        assert!((rate - BETA * middle).abs() < 1e-6, "{rate} vs {middle}");
+    }
+
     #[tokio::test(start_paused = true)]
     async fn the_first_requests_count_as_sent_halfway_to_the_first_answer() {
         let started = Instant::now();
@@ -1471,11 +1613,11 @@ mod tests {
         // The 20th request found 10 − 19 + 19 × 10 ms × R tokens (the first 10 ms refill
         // nothing: the bucket is full), at least one: R ≥ 10 / 0.19 ≈ 52.63. Then 5 ms × R
         // more left less than one at the refusal: R < 11 / 0.195 ≈ 56.41. The middle:
-        let rate = token_bucket_rate(&taken, start, end, 10.0, true).unwrap();
+        let rate = token_bucket_rate(&taken, start, end, 10.0, 10.0).unwrap();
         let middle = (10.0 / 0.19 + 11.0 / 0.195) / 2.0;
         assert!((rate - middle).abs() < 1e-6, "{rate} vs {middle}");
         // A refusal no rate explains.
-        assert_eq!(token_bucket_rate(&[], start, end, 10.0, true), None);
+        assert_eq!(token_bucket_rate(&[], start, end, 10.0, 10.0), None);
     }
 
     #[test]
