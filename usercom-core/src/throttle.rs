@@ -1392,15 +1392,21 @@ mod tests {
         assert_eq!(throttle.lock().in_flight, 0);
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn an_unpaced_refusal_followed_by_refusals_teaches_a_rate() {
+    /// A new throttle that let 16 requests through at once, answered a millisecond later:
+    /// the first 12 taken, the other four still to be answered.
+    async fn sixteen_sent_and_twelve_taken() -> (Arc<Throttle>, std::vec::IntoIter<Ticket>) {
         let (throttle, tickets) = sent_at_once(16).await;
-        // The answers come a millisecond after the requests went.
         tokio::time::sleep(Duration::from_millis(1)).await;
         let mut tickets = tickets.into_iter();
         for ticket in tickets.by_ref().take(12) {
             ticket.taken();
         }
+        (throttle, tickets)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unpaced_refusal_followed_by_refusals_teaches_a_rate() {
+        let (throttle, mut tickets) = sixteen_sent_and_twelve_taken().await;
         // The 13th refused, and two of the three sent after it: the last 16 requests hold
         // only 3 refusals (no burst), but those sent after the refused one were mostly
         // refused too: not an isolated refusal.
@@ -1414,12 +1420,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn refusals_of_requests_sent_while_an_episode_is_judged_belong_to_it() {
-        let (throttle, tickets) = sent_at_once(16).await;
-        tokio::time::sleep(Duration::from_millis(1)).await;
-        let mut tickets = tickets.into_iter();
-        for ticket in tickets.by_ref().take(12) {
-            ticket.taken();
-        }
+        let (throttle, mut tickets) = sixteen_sent_and_twelve_taken().await;
         // The 13th is refused (no `Retry-After`); the episode is judged once the three
         // sent with it are answered. Meanwhile the unpaced client sends four more.
         tickets.next().unwrap().refused(refusal());
