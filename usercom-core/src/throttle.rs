@@ -1,53 +1,60 @@
 //! The throttle every request of a client goes through: the server's `Retry-After` held for
-//! all of them, a request rate learned from the server's refusals, and the user's own limit.
+//! all of them, a request rate learned from the server's refusals, and the user's own
+//! limit.
 //!
 //! # How the rate is learned
 //!
-//! A client starts unpaced, with at most 16 requests in flight until the server has answered
-//! 64 (so that a limit's first burst reaches the server on connections already open, in about
-//! the order sent). Each throttling answer (`429`, `503`) is part of an *episode*: the
-//! refusals of requests sent before the client reacted to the last one belong to it, so 32
-//! requests refused at once teach one lesson, not 32 (without `Retry-After` the client
-//! reacts when it judges the episode, and an unpaced client sends on until then). An
-//! episode is judged once every request sent before its refusal arrived has been answered:
+//! A client starts unpaced, with at most 16 requests in flight until the server has
+//! answered 64 (so that a limit's first burst reaches the server on connections already
+//! open, in about the order sent). Each throttling answer (`429`, `503`) is part of an
+//! *episode*: the refusals of requests sent before the client reacted to the last one
+//! belong to it, so 32 requests refused at once teach one lesson, not 32 (without
+//! `Retry-After` the client reacts when it judges the episode, and an unpaced client sends
+//! on until then). An episode is judged once every request sent before its refusal arrived
+//! has been answered:
 //!
 //! - If most of the requests sent while the refusal was on its way back (at least 3) went
 //!   through, the refusal was isolated (a flaky proxy, another process spending the quota
-//!   for a moment): nothing is learned. Unpaced, a burst of refusals among the last 16
-//!   requests sent before it arrived is a limit all the same (those sent later may have
-//!   reached the server first). During slow start (below) a refusal is isolated only when
-//!   none of those requests was refused: slow start overshoots the server's rate by up to
-//!   twice, so a bucket that has just run dry still takes about half of them.
+//!   for a moment): nothing is learned. Those requests count from when the refused one
+//!   reached the server, taken as halfway between its sending and its refusal's arrival:
+//!   one slow to arrive (a connection being made) arrives after requests sent just after
+//!   it, and those that took the bucket's last tokens first do not make its refusal
+//!   isolated. Unpaced, a burst of refusals among the last 16 requests sent before it
+//!   arrived is a limit all the same (those sent later may have reached the server first).
+//!   During slow start (below) a refusal is isolated only when none of those requests was
+//!   refused: slow start overshoots the server's rate by up to twice, so a bucket that has
+//!   just run dry still takes about half of them.
 //! - The first episode measures the burst the server allows (`B`, the successes of the
-//!   requests sent before the refusal arrived) and starts pacing at `2B` per second (`B` over
-//!   the first episode's length, if that was longer than half a second), then doubles the
-//!   rate every 250 ms while requests go through ("slow start"): the next refusal comes
+//!   requests sent before the refusal arrived) and starts pacing at `2B` per second (`B`
+//!   over the first episode's length, if that was longer than half a second), then doubles
+//!   the rate every 250 ms while requests go through ("slow start"): the next refusal comes
 //!   within a second or so, and tells a window from a token bucket and finds the bucket's
 //!   rate.
 //! - Every later episode estimates the server's rate from what it took. When the requests
 //!   taken among those sent in the second before the refused one equal `B` (counted by when
-//!   they were sent, as a window counts arrivals, not by when their answers came), the limit
-//!   is a window of `B` a second: the client then
-//!   sends at most `B − 1` requests in any 1.005 s (the server counts arrivals, which jitter),
-//!   evenly paced, and tries one more after a minute without refusal (two minutes after the
-//!   next refusal, and so on) to notice a raised limit. Otherwise it is a token bucket of `B`
-//!   tokens, empty at the previous refusal, and the rate is the one that empties it when the
-//!   server refused though it held a token for every request it took before (the middle of
-//!   the rates that do, solved by bisection over the admitted requests' send times). The
-//!   burst and the rate are solved for together: the first episode's successes include what
-//!   the bucket refilled while its requests went, so `B` is a bucket that, refilled at the
-//!   rate, takes as many of them (in the order sent) as the server took: a whole number where
-//!   one does (bursts are set in requests). Requests sent before the server first answered
-//!   count as sent halfway between their sending and that answer: their connections were
-//!   still being made.
-//!   The client then paces at 99.5% of the rate, and creeps up by 0.01% of it a second (to
-//!   notice a raised limit; half as fast after each refusal at a settled rate), so that the
-//!   next refusal is minutes away rather than one a second. A refusal at a settled rate
-//!   never raises it, and lowers it to the estimate only when it shows the rate too fast:
-//!   one the rate still explains, should the bucket have run dry a request later than the
-//!   last refusal says (arrivals jitter, and requests in flight reach the server in any
-//!   order), shows little (a few requests after the last refusal do not measure a rate),
-//!   and slows the client by 0.5% only.
+//!   they were sent, as a window counts arrivals, not by when their answers came), the
+//!   limit is a window of `B` a second: the client then sends at most `B − 1` requests in
+//!   any 1.005 s (the server counts arrivals, which jitter), evenly paced, and tries one
+//!   more after a minute without refusal (two minutes after the next refusal, and so on) to
+//!   notice a raised limit. Otherwise it is a token bucket of `B` tokens, empty at the
+//!   previous refusal, and the rate is the one that empties it when the server refused
+//!   though it held a token for every request it took before (the middle of the rates that
+//!   do, solved by bisection over the admitted requests' send times). The burst and the
+//!   rate are solved for together: the first episode's successes include what the bucket
+//!   refilled while its requests went, so `B` is a bucket that, refilled at the rate, takes
+//!   as many of them (in the order sent) as the server took: a whole number where one does
+//!   (bursts are set in requests). Requests sent before the server first answered count as
+//!   sent halfway between their sending and that answer: their connections were still being
+//!   made. The client then paces at 99.5% of the rate, keeps it for a minute after the
+//!   refusal (a rate 0.5% too fast empties a bucket of 20 at 200/s in 20 s, and only a
+//!   refusal shows it; creeping meanwhile would bring that refusal on sooner), and then
+//!   creeps up by 0.01% of it a second (to notice a raised limit; half as fast after each
+//!   refusal at a settled rate), so that the next refusal is minutes away rather than one a
+//!   second. A refusal at a settled rate never raises it, and lowers it to the estimate
+//!   only when it shows the rate too fast: one the rate still explains, should the bucket
+//!   have run dry a request later than the last refusal says (arrivals jitter, and requests
+//!   in flight reach the server in any order), shows little (a few requests after the last
+//!   refusal do not measure a rate), and slows the client by 0.5% only.
 //!
 //! A `Retry-After` holds every request of the client until it has passed (the server sees
 //! nothing from the client meanwhile); a refusal without one holds them for 25 ms, doubling
@@ -73,9 +80,10 @@ const ALPHA: f64 = 0.0001;
 /// How far back a recognised window's requests are counted beyond the window itself: the
 /// server counts arrivals, which jitter around the send times.
 const WINDOW_GUARD: Duration = Duration::from_millis(5);
-/// How long a recognised window's quota is kept before the client tries one request more
-/// (doubled at each refusal), to notice a raised limit.
-const WINDOW_CREEP: Duration = Duration::from_secs(60);
+/// How long a learned limit is kept before the client tries for more, to notice a raised
+/// limit: a recognised window's quota before one request more (doubled at each refusal), a
+/// bucket's rate before it creeps up (after each refusal).
+const KEEP_LIMIT: Duration = Duration::from_secs(60);
 /// How long the rate takes to double during slow start.
 const DOUBLING: Duration = Duration::from_millis(250);
 /// The pause after a refusal without `Retry-After`; it doubles while refusals go on.
@@ -229,6 +237,8 @@ struct State {
     burst: f64,
     /// How fast the rate creeps up, as a share of [`ALPHA`].
     creep: f64,
+    /// When the rate may start creeping up: [`KEEP_LIMIT`] after the last refusal.
+    creep_from: Instant,
     /// A recognised window: at most this many requests in any [`WINDOW`] (plus
     /// [`WINDOW_GUARD`]).
     window_quota: Option<usize>,
@@ -301,9 +311,10 @@ impl Throttle {
                 ceiling: 0.0,
                 burst: 0.0,
                 creep: 1.0,
+                creep_from: now,
                 window_quota: None,
                 window_sends: VecDeque::new(),
-                window_kept: (now, WINDOW_CREEP),
+                window_kept: (now, KEEP_LIMIT),
                 next_slot: now,
                 pause_until: None,
                 paused_by: None,
@@ -456,7 +467,7 @@ impl Throttle {
             let from = state
                 .last_grow
                 .max(state.pause_until.unwrap_or(state.last_grow));
-            state.grow(now.saturating_duration_since(from));
+            state.grow(from, now);
         }
         state.last_grow = now;
         if let Some(rate) = state.rate {
@@ -624,13 +635,16 @@ impl State {
         self.records.get_mut(usize::try_from(index).ok()?)
     }
 
-    /// Raises the rate for `elapsed` of paced sending.
-    fn grow(&mut self, elapsed: Duration) {
+    /// Raises the rate for paced sending from `from` to `now`.
+    fn grow(&mut self, from: Instant, now: Instant) {
         let Some(rate) = self.rate else { return };
+        let seconds = |from: Instant| now.saturating_duration_since(from).as_secs_f64();
         let grown = match self.mode {
-            Mode::SlowStart => rate * 2f64.powf(elapsed.as_secs_f64() / DOUBLING.as_secs_f64()),
+            Mode::SlowStart => rate * 2f64.powf(seconds(from) / DOUBLING.as_secs_f64()),
             Mode::Avoid if self.window_quota.is_some() => rate,
-            Mode::Avoid => rate + self.creep * ALPHA * self.ceiling * elapsed.as_secs_f64(),
+            Mode::Avoid => {
+                rate + self.creep * ALPHA * self.ceiling * seconds(from.max(self.creep_from))
+            }
             Mode::Unknown => rate,
         };
         self.rate = Some(grown.clamp(MIN_RATE, MAX_RATE));
@@ -733,9 +747,20 @@ impl State {
             .iter()
             .take_while(|r| r.at < episode.received)
             .count();
-        let after_refused =
-            usize::try_from(episode.id.saturating_sub(self.first_id).saturating_add(1))
-                .unwrap_or(usize::MAX);
+        // The refused request reached the server some time before its refusal came back,
+        // taken as halfway: a request slow to arrive may arrive after requests sent after
+        // it, and those do not show what the server did after refusing it.
+        let arrived = episode.sent + (episode.received - episode.sent) / 2;
+        let after_refused = self
+            .records
+            .iter()
+            .enumerate()
+            .skip(
+                usize::try_from(episode.id.saturating_sub(self.first_id).saturating_add(1))
+                    .unwrap_or(usize::MAX),
+            )
+            .find(|(_, record)| record.at >= arrived)
+            .map_or(before_answer, |(index, _)| index);
         let count = |from: usize| {
             let (mut refused, mut cohort) = (0usize, 0usize);
             for record in self.records.iter().take(before_answer).skip(from) {
@@ -846,7 +871,7 @@ impl State {
                     let keep = if self.window_quota.is_some() {
                         self.window_kept.1 * 2
                     } else {
-                        WINDOW_CREEP
+                        KEEP_LIMIT
                     };
                     self.window_kept = (now, keep);
                     // One request under the quota: the server counts arrivals.
@@ -870,6 +895,7 @@ impl State {
                 .clamp(MIN_RATE, MAX_RATE);
                 self.ceiling = estimate;
                 self.rate = Some((BETA * estimate).max(MIN_RATE));
+                self.creep_from = now + KEEP_LIMIT;
                 self.mode = Mode::Avoid;
             }
         }
@@ -943,10 +969,16 @@ impl State {
         // lasted: the burst and the rate are solved for together.
         let (first_taken, first_cycle) = self.first_cycle;
         let mut burst = self.burst;
-        let initial = |burst: f64| if full { burst } else { 0.0 };
+        let evidence = |burst: f64, slack: f64| BucketEvidence {
+            taken: &taken,
+            start,
+            end: episode.sent,
+            burst,
+            initial: (if full { burst } else { 0.0 }) - slack,
+        };
         let mut rate = None;
         for _ in 0..4 {
-            rate = token_bucket_rate(&taken, start, episode.sent, burst, initial(burst));
+            rate = evidence(burst, 0.0).rate();
             let Some(rate) = rate else { break };
             burst = if self.first_batch.is_empty() {
                 (first_taken - rate * first_cycle.as_secs_f64()).max(1.0)
@@ -954,7 +986,8 @@ impl State {
                 first_burst(&self.first_batch, first_taken, rate)
             };
         }
-        let slack = token_bucket_ceiling(&taken, start, episode.sent, burst, initial(burst) - 1.0);
+        // A request's slack: the bucket ran dry a request later than the last refusal says.
+        let slack = evidence(burst, 1.0).ceiling();
         (rate.unwrap_or(in_window / WINDOW.as_secs_f64()), slack)
     }
 
@@ -1041,73 +1074,62 @@ fn first_burst(sent: &[Instant], taken: f64, rate: f64) -> f64 {
     }
 }
 
-/// The rate at which a token bucket of `burst` tokens holding `initial` tokens at `start`,
-/// fed by the requests taken at `taken` (sorted, after `start`), holds less than one token at
-/// `end` though it held one for each of them: the middle of the rates that would; the
-/// largest that holds less than one at `end` if none would (arrivals jitter around the send
-/// times); `None` when no rate explains the refusal at `end`.
-fn token_bucket_rate(
-    taken: &[Instant],
+/// What the requests between two refusals show of a token bucket of `burst` tokens holding
+/// `initial` at `start` (less than none: it runs dry later): it held a token for each request
+/// taken at `taken` (sorted, after `start`), and less than one at `end`, when it refused.
+#[derive(Debug, Clone, Copy)]
+struct BucketEvidence<'a> {
+    taken: &'a [Instant],
     start: Instant,
     end: Instant,
     burst: f64,
     initial: f64,
-) -> Option<f64> {
-    let highest = token_bucket_ceiling(taken, start, end, burst, initial)?;
-    if taken.is_empty() {
-        return Some(highest);
-    }
-    // The smallest rate that gave every taken request its token.
-    let lowest = bisect(0.0, highest, |rate| {
-        bucket_levels(taken, start, end, burst, initial, rate).1 < 1.0
-    });
-    // Unbounded below (no taken request needed a refill): the largest.
-    Some(if lowest > 0.0 && lowest < highest {
-        (lowest + highest) / 2.0
-    } else {
-        highest
-    })
 }
 
-/// The largest rate at which the bucket of [`token_bucket_rate`] holds less than one token at
-/// `end`; `None` when no rate explains the refusal there.
-fn token_bucket_ceiling(
-    taken: &[Instant],
-    start: Instant,
-    end: Instant,
-    burst: f64,
-    initial: f64,
-) -> Option<f64> {
-    let at_end = |rate: f64| bucket_levels(taken, start, end, burst, initial, rate).0;
-    if at_end(0.0) >= 1.0 {
-        return None;
+impl BucketEvidence<'_> {
+    /// The rate that explains the evidence: the middle of the rates that would; the largest
+    /// that holds less than one token at `end` if none would (arrivals jitter around the send
+    /// times); `None` when no rate explains the refusal at `end`.
+    fn rate(&self) -> Option<f64> {
+        let highest = self.ceiling()?;
+        if self.taken.is_empty() {
+            return Some(highest);
+        }
+        // The smallest rate that gave every taken request its token.
+        let lowest = bisect(0.0, highest, |rate| self.levels(rate).1 < 1.0);
+        // Unbounded below (no taken request needed a refill): the largest.
+        Some(if lowest > 0.0 && lowest < highest {
+            (lowest + highest) / 2.0
+        } else {
+            highest
+        })
     }
-    let highest = bisect(0.0, MAX_RATE, |rate| at_end(rate) < 1.0);
-    (highest > 0.0).then_some(highest)
-}
 
-/// A token bucket of `burst` tokens holding `initial` at `start` (less than none: it runs dry
-/// later), refilled at `rate` and spent by the requests taken at `taken`: the level at `end`,
-/// and the lowest level any of them found.
-fn bucket_levels(
-    taken: &[Instant],
-    start: Instant,
-    end: Instant,
-    burst: f64,
-    initial: f64,
-    rate: f64,
-) -> (f64, f64) {
-    let mut level = initial;
-    let mut lowest = f64::INFINITY;
-    let mut previous = start;
-    for &at in taken {
-        level = (level + rate * (at - previous).as_secs_f64()).min(burst);
-        lowest = lowest.min(level);
-        level -= 1.0;
-        previous = at;
+    /// The largest rate at which the bucket holds less than one token at `end`; `None` when no
+    /// rate explains the refusal there.
+    fn ceiling(&self) -> Option<f64> {
+        if self.levels(0.0).0 >= 1.0 {
+            return None;
+        }
+        let highest = bisect(0.0, MAX_RATE, |rate| self.levels(rate).0 < 1.0);
+        (highest > 0.0).then_some(highest)
     }
-    let end = (level + rate * (end - previous).as_secs_f64()).min(burst);
-    (end, lowest)
+
+    /// The bucket refilled at `rate`: its level at `end`, and the lowest level any taken
+    /// request found.
+    fn levels(&self, rate: f64) -> (f64, f64) {
+        let mut level = self.initial;
+        let mut lowest = f64::INFINITY;
+        let mut previous = self.start;
+        for &at in self.taken {
+            level = (level + rate * (at - previous).as_secs_f64()).min(self.burst);
+            lowest = lowest.min(level);
+            level -= 1.0;
+            previous = at;
+        }
+        let end = (level + rate * (self.end - previous).as_secs_f64()).min(self.burst);
+        (end, lowest)
+    }
 }
 
 /// The boundary, between `low` and `high`, below which `below` holds (it must hold at `low`
@@ -1419,6 +1441,53 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_refusal_slow_to_arrive_is_judged_by_the_requests_sent_after_it_arrived() {
+        let throttle = Arc::new(Throttle::new(None));
+        let started = Instant::now();
+        let at = |ms: u64| started + Duration::from_millis(ms);
+        let send = |ms: u64| {
+            let throttle = throttle.clone();
+            async move {
+                tokio::time::sleep_until(at(ms)).await;
+                let ticket = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+                assert_eq!(ticket.sent_at(), at(ms));
+                ticket
+            }
+        };
+        // Four taken; then one sent at 10 ms whose refusal comes back 30 ms later. The eight
+        // sent after it within the next 8 ms are taken, and answered before it: they reached
+        // the server first and took its last tokens. The four sent at 35 ms, after the
+        // refused one reached the server (taken as 25 ms), are refused.
+        for _ in 0..4 {
+            send(0).await.taken();
+        }
+        let slow = send(10).await;
+        let mut sent_after = Vec::new();
+        for i in 1..=8 {
+            sent_after.push(send(10 + i).await);
+        }
+        tokio::time::sleep_until(at(25)).await;
+        for ticket in sent_after {
+            ticket.taken();
+        }
+        let mut later = Vec::new();
+        for _ in 0..4 {
+            later.push(send(35).await);
+        }
+        tokio::time::sleep_until(at(40)).await;
+        slow.refused(refusal());
+        tokio::time::sleep_until(at(45)).await;
+        for ticket in later {
+            ticket.refused(refusal());
+        }
+        // A limit, not an isolated refusal (which the eight taken made it look like): 12
+        // taken in a burst, over the shortest span counted (0.5 s).
+        let state = throttle.lock();
+        assert_eq!(state.mode, Mode::SlowStart);
+        assert_eq!(state.rate, Some(24.0));
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn refusals_of_requests_sent_while_an_episode_is_judged_belong_to_it() {
         let (throttle, mut tickets) = sixteen_sent_and_twelve_taken().await;
         // The 13th is refused (no `Retry-After`); the episode is judged once the three
@@ -1481,6 +1550,11 @@ mod tests {
     /// sent `taken_ms` after that refusal are taken and the one sent `refused_ms` after it
     /// refused: the rate it then paces at.
     async fn settled_at_50_then(taken_ms: &[u64], refused_ms: u64) -> Option<f64> {
+        settled_at_50_and(taken_ms, refused_ms).await.lock().rate
+    }
+
+    /// The client of [`settled_at_50_then`], after the refusal.
+    async fn settled_at_50_and(taken_ms: &[u64], refused_ms: u64) -> Arc<Throttle> {
         let throttle = Arc::new(Throttle::new(None));
         let last_refusal = Instant::now();
         {
@@ -1504,9 +1578,8 @@ mod tests {
         let ticket = throttle.acquire(None, MAX_PAUSE).await.unwrap();
         assert_eq!(ticket.sent_at(), at(refused_ms));
         ticket.refused(refusal());
-        let state = throttle.lock();
-        assert_eq!(state.mode, Mode::Avoid);
-        state.rate
+        assert_eq!(throttle.lock().mode, Mode::Avoid);
+        throttle
     }
 
     #[tokio::test(start_paused = true)]
@@ -1522,6 +1595,41 @@ mod tests {
         let rate = settled_at_50_then(&taken, 320).await.unwrap();
         let middle = (1.0 / 0.03 + 11.0 / 0.32) / 2.0;
         assert!((rate - BETA * middle).abs() < 1e-6, "{rate} vs {middle}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_learned_rate_is_kept_a_minute_before_it_creeps_up() {
+        // Ten taken, every 30 ms, and refused at 320 ms: a rate learned from evidence.
+        let taken: Vec<u64> = (1..=10).map(|i| 30 * i).collect();
+        let throttle = settled_at_50_and(&taken, 320).await;
+        let refused_at = Instant::now();
+        let (learned, ceiling) = {
+            let mut state = throttle.lock();
+            // The helper's client does not creep; this one creeps at the full pace.
+            state.creep = 1.0;
+            (state.rate.unwrap(), state.ceiling)
+        };
+        // Paced for a minute after the refusal: the rate stays as learned. A rate 0.5% too
+        // fast would empty a bucket of 10 in under a minute, and only a refusal shows it; a
+        // rate creeping up meanwhile would bring that refusal on sooner.
+        let mut last = refused_at;
+        while last + Duration::from_millis(100) < refused_at + KEEP_LIMIT {
+            let ticket = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+            last = ticket.sent_at();
+            ticket.taken();
+        }
+        assert_eq!(throttle.lock().rate, Some(learned));
+        // Then it creeps up by 0.01% of the estimate a second.
+        while last < refused_at + KEEP_LIMIT + Duration::from_secs(10) {
+            let ticket = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+            last = ticket.sent_at();
+            ticket.taken();
+        }
+        let creeping = (last - (refused_at + KEEP_LIMIT)).as_secs_f64();
+        let expected = learned + ALPHA * ceiling * creeping;
+        let rate = throttle.lock().rate.unwrap();
+        assert!((rate - expected).abs() < 1e-9, "{rate} vs {expected}");
+        assert!(rate > learned + 0.99 * ALPHA * ceiling * 10.0, "{rate}");
     }
 
     #[tokio::test(start_paused = true)]
@@ -1614,11 +1722,22 @@ mod tests {
         // The 20th request found 10 − 19 + 19 × 10 ms × R tokens (the first 10 ms refill
         // nothing: the bucket is full), at least one: R ≥ 10 / 0.19 ≈ 52.63. Then 5 ms × R
         // more left less than one at the refusal: R < 11 / 0.195 ≈ 56.41. The middle:
-        let rate = token_bucket_rate(&taken, start, end, 10.0, 10.0).unwrap();
+        let evidence = BucketEvidence {
+            taken: &taken,
+            start,
+            end,
+            burst: 10.0,
+            initial: 10.0,
+        };
+        let rate = evidence.rate().unwrap();
         let middle = (10.0 / 0.19 + 11.0 / 0.195) / 2.0;
         assert!((rate - middle).abs() < 1e-6, "{rate} vs {middle}");
         // A refusal no rate explains.
-        assert_eq!(token_bucket_rate(&[], start, end, 10.0, 10.0), None);
+        let nothing_taken = BucketEvidence {
+            taken: &[],
+            ..evidence
+        };
+        assert_eq!(nothing_taken.rate(), None);
     }
 
     #[test]
