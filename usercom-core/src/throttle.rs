@@ -1198,21 +1198,39 @@ mod tests {
         }
     }
 
-    /// `rows` requests through the throttle by `concurrency` tasks against `server`, each
-    /// answered after 1 ms (virtual time); returns (seconds taken, refusals, learned rate).
+    /// `rows` requests through the throttle by `concurrency` tasks against `server`, each on
+    /// its way for 0.5 ms to the server and 0.5 ms back (virtual time), or, with a `jitter`
+    /// seed, for 0.1 – 1.1 ms each way, drawn for every request: requests then reach the
+    /// server out of order. Returns the seconds taken and what the throttle saw.
     async fn simulate(
         server: Server,
         retry_after: Option<Duration>,
         rows: usize,
         concurrency: usize,
-    ) -> (f64, u64, Option<f64>) {
+        jitter: Option<u64>,
+    ) -> (f64, ThrottleStats) {
         let throttle = Arc::new(Throttle::new(None));
         let server = Arc::new(Mutex::new(server));
         let next = Arc::new(Mutex::new(0usize));
         let started = Instant::now();
         let mut tasks = Vec::new();
-        for _ in 0..concurrency {
+        for task in 0..concurrency {
             let (throttle, server, next) = (throttle.clone(), server.clone(), next.clone());
+            // xorshift64, seeded apart for every task (never zero).
+            let mut state = jitter.map(|seed| {
+                ((seed << 16) | task as u64)
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    .wrapping_add(1)
+            });
+            let mut way = move || match &mut state {
+                None => Duration::from_micros(500),
+                Some(x) => {
+                    *x ^= *x << 13;
+                    *x ^= *x >> 7;
+                    *x ^= *x << 17;
+                    Duration::from_micros(100 + *x % 1000)
+                }
+            };
             tasks.push(tokio::spawn(async move {
                 loop {
                     {
@@ -1224,9 +1242,9 @@ mod tests {
                     }
                     loop {
                         let ticket = throttle.acquire(None, MAX_PAUSE).await.unwrap();
-                        tokio::time::sleep(Duration::from_micros(500)).await;
+                        tokio::time::sleep(way()).await;
                         let ok = server.lock().unwrap().admit(Instant::now());
-                        tokio::time::sleep(Duration::from_micros(500)).await;
+                        tokio::time::sleep(way()).await;
                         if ok {
                             ticket.taken();
                             break;
@@ -1246,12 +1264,7 @@ mod tests {
         for task in tasks {
             task.await.unwrap();
         }
-        let stats = throttle.stats();
-        (
-            started.elapsed().as_secs_f64(),
-            stats.throttled_answers,
-            stats.learned_rate,
-        )
+        (started.elapsed().as_secs_f64(), throttle.stats())
     }
 
     fn bucket(rate: f64, burst: f64) -> Server {
@@ -1268,13 +1281,37 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn the_rate_of_a_token_bucket_is_learned_with_few_refusals() {
         for retry_after in [Some(Duration::from_secs(1)), None] {
-            let (seconds, refusals, rate) =
-                simulate(bucket(200.0, 20.0), retry_after, 10_000, 32).await;
-            let rate = rate.unwrap();
+            let (seconds, stats) =
+                simulate(bucket(200.0, 20.0), retry_after, 10_000, 32, None).await;
+            let (refusals, rate) = (stats.throttled_answers, stats.learned_rate.unwrap());
             assert!((180.0..=210.0).contains(&rate), "{retry_after:?}: {rate}");
             let pace = 10_000.0 / seconds;
             assert!(pace > 0.9 * 200.0, "{retry_after:?}: {pace}/s");
             assert!(refusals < 200, "{retry_after:?}: {refusals}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_token_bucket_with_retry_after_is_learned_in_two_refusals_under_jitter() {
+        // The benchmark's goal, 95% of a bucket's rate over 10,000 creates, where each
+        // refusal holds the client for a second: two (the burst, then the rate) and pacing
+        // just under the rate leave about 0.5% to spare; a third (the rate learned a little
+        // high, or crept up, or a first refusal taken for an isolated one) costs 2%.
+        for (concurrency, seed) in [(32, 1), (32, 2), (64, 3), (64, 4)] {
+            let (seconds, stats) = simulate(
+                bucket(200.0, 20.0),
+                Some(Duration::from_secs(1)),
+                10_000,
+                concurrency,
+                Some(seed),
+            )
+            .await;
+            // Two pauses of a second (the refusals of requests in flight with the refused
+            // one extend a pause by the milliseconds between their answers), not three.
+            let two_pauses = Duration::from_secs(2)..Duration::from_millis(2_100);
+            assert!(two_pauses.contains(&stats.paused), "seed {seed}: {stats:?}");
+            let pace = 10_000.0 / seconds / 200.0;
+            assert!(pace >= 0.95, "seed {seed}: {pace}");
         }
     }
 
@@ -1284,8 +1321,9 @@ mod tests {
             n: 200,
             taken: VecDeque::new(),
         };
-        let (seconds, refusals, rate) =
-            simulate(window, Some(Duration::from_secs(1)), 10_000, 32).await;
+        let (seconds, stats) =
+            simulate(window, Some(Duration::from_secs(1)), 10_000, 32, None).await;
+        let (refusals, rate) = (stats.throttled_answers, stats.learned_rate);
         // Held one request under the window's 200, counted over 1.005 s.
         assert_eq!(rate, Some(199.0 / 1.005));
         assert!(10_000.0 / seconds > 0.95 * 200.0, "{seconds}");
