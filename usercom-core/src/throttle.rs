@@ -15,12 +15,13 @@
 //!
 //! - If most of the requests sent while the refusal was on its way back (at least 3) went
 //!   through, the refusal was isolated (a flaky proxy, another process spending the quota
-//!   for a moment): nothing is learned. Those requests count from when the refused one
-//!   reached the server, taken as halfway between its sending and its refusal's arrival:
-//!   one slow to arrive (a connection being made) arrives after requests sent just after
-//!   it, and those that took the bucket's last tokens first do not make its refusal
-//!   isolated. Unpaced, a burst of refusals among the last 16 requests sent before it
-//!   arrived is a limit all the same (those sent later may have reached the server first).
+//!   for a moment): nothing is learned. Only the requests sent at most a round trip (the
+//!   shortest the client has seen) before the refusal arrived count: they certainly
+//!   reached the server after the refused one. One slow to arrive (a connection being
+//!   made) arrives after requests sent well after it, and those that took the bucket's
+//!   last tokens first do not make its refusal isolated. Unpaced, a burst of refusals
+//!   among the last 16 requests sent before it arrived is a limit all the same (those sent
+//!   later may have reached the server first).
 //!   During slow start (below) a refusal is isolated only when none of those requests was
 //!   refused: slow start overshoots the server's rate by up to twice, so a bucket that has
 //!   just run dry still takes about half of them.
@@ -272,6 +273,8 @@ struct State {
     first_send: Option<Instant>,
     /// When the server first answered.
     first_answer: Option<Instant>,
+    /// The shortest round trip of a request answered (taken or refused).
+    min_round_trip: Option<Duration>,
     first_episode: Option<Instant>,
     /// The first episode's cycle: successes, and how long from its start to the refusal.
     first_cycle: (f64, Duration),
@@ -331,6 +334,7 @@ impl Throttle {
                 last_success: None,
                 first_send: None,
                 first_answer: None,
+                min_round_trip: None,
                 first_episode: None,
                 first_cycle: (0.0, Duration::ZERO),
                 first_batch: Vec::new(),
@@ -524,6 +528,14 @@ impl Throttle {
         if matches!(outcome, Outcome::Taken | Outcome::Refused) {
             state.answers += 1;
             state.first_answer.get_or_insert(now);
+            if let Some(sent) = sent_at {
+                let round_trip = now.saturating_duration_since(sent);
+                state.min_round_trip = Some(
+                    state
+                        .min_round_trip
+                        .map_or(round_trip, |least| least.min(round_trip)),
+                );
+            }
         }
         match outcome {
             Outcome::Taken => state.taken(now, sent_at),
@@ -747,10 +759,14 @@ impl State {
             .iter()
             .take_while(|r| r.at < episode.received)
             .count();
-        // The refused request reached the server some time before its refusal came back,
-        // taken as halfway: a request slow to arrive may arrive after requests sent after
-        // it, and those do not show what the server did after refusing it.
-        let arrived = episode.sent + (episode.received - episode.sent) / 2;
+        // Requests sent after the refused one may reach the server before it (its
+        // connection still being made): only those sent at most the shortest round trip
+        // before its refusal came back certainly arrived after it (it took at least half a
+        // round trip to come back, and they at least half one to get there).
+        let certainly_after = self
+            .min_round_trip
+            .and_then(|least| episode.received.checked_sub(least))
+            .map_or(episode.received, |at| at.max(episode.sent));
         let after_refused = self
             .records
             .iter()
@@ -759,7 +775,7 @@ impl State {
                 usize::try_from(episode.id.saturating_sub(self.first_id).saturating_add(1))
                     .unwrap_or(usize::MAX),
             )
-            .find(|(_, record)| record.at >= arrived)
+            .find(|(_, record)| record.at >= certainly_after)
             .map_or(before_answer, |(index, _)| index);
         let count = |from: usize| {
             let (mut refused, mut cohort) = (0usize, 0usize);
@@ -1492,35 +1508,35 @@ mod tests {
                 ticket
             }
         };
-        // Four taken; then one sent at 10 ms whose refusal comes back 30 ms later. The eight
-        // sent after it within the next 8 ms are taken, and answered before it: they reached
-        // the server first and took its last tokens. The four sent at 35 ms, after the
-        // refused one reached the server (taken as 25 ms), are refused.
+        // Four sent at once and taken a millisecond later: the shortest round trip.
+        let mut first = Vec::new();
         for _ in 0..4 {
-            send(0).await.taken();
+            first.push(send(0).await);
         }
+        tokio::time::sleep_until(at(1)).await;
+        first.into_iter().for_each(Ticket::taken);
+        // One sent at 10 ms on a connection still being made: its refusal comes back at
+        // 40 ms. The eight sent from 26 ms, each taken a millisecond later, reached the
+        // server before it and took its last tokens; the two sent at 39 ms, after it, are
+        // refused.
         let slow = send(10).await;
-        let mut sent_after = Vec::new();
-        for i in 1..=8 {
-            sent_after.push(send(10 + i).await);
-        }
-        tokio::time::sleep_until(at(25)).await;
-        for ticket in sent_after {
+        for ms in 26..34 {
+            let ticket = send(ms).await;
+            tokio::time::sleep_until(at(ms + 1)).await;
             ticket.taken();
         }
-        let mut later = Vec::new();
-        for _ in 0..4 {
-            later.push(send(35).await);
-        }
+        let last = [send(39).await, send(39).await];
         tokio::time::sleep_until(at(40)).await;
         slow.refused(refusal());
-        tokio::time::sleep_until(at(45)).await;
-        for ticket in later {
+        tokio::time::sleep_until(at(41)).await;
+        for ticket in last {
             ticket.refused(refusal());
         }
-        // A limit, not an isolated refusal (which the eight taken made it look like): 12
-        // taken in a burst, over the shortest span counted (0.5 s).
+        // A limit, not an isolated refusal: judged by when the refused request arrived
+        // halfway to its answer (25 ms), the eight taken after it, with two refused, made
+        // it look like one. 12 taken in a burst, over the shortest span counted (0.5 s).
         let state = throttle.lock();
+        assert_eq!(state.min_round_trip, Some(Duration::from_millis(1)));
         assert_eq!(state.mode, Mode::SlowStart);
         assert_eq!(state.rate, Some(24.0));
     }
