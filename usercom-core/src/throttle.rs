@@ -35,9 +35,12 @@
 //!   taken among those sent in the second before the refused one equal `B` (counted by when
 //!   they were sent, as a window counts arrivals, not by when their answers came), the
 //!   limit is a window of `B` a second: the client then sends at most `B − 1` requests in
-//!   any 1.005 s (the server counts arrivals, which jitter), evenly paced, and tries one
-//!   more after a minute without refusal (two minutes after the next refusal, and so on) to
-//!   notice a raised limit. Otherwise it is a token bucket of `B` tokens, empty at the
+//!   any 1.005 s (the server counts arrivals, which jitter), evenly paced, and a request
+//!   takes the place of the one `B − 1` before it only once that one has certainly left
+//!   the server's window (a window after its answer came, less the shortest round trip: one
+//!   delayed on its way would otherwise arrive bunched with those sent after it). It tries
+//!   one more after a minute without refusal (two minutes after the next refusal, and so
+//!   on) to notice a raised limit. Otherwise it is a token bucket of `B` tokens, empty at the
 //!   previous refusal, and the rate is the one that empties it when the server refused
 //!   though it held a token for every request it took before (the middle of the rates that
 //!   do, solved by bisection over the admitted requests' send times). The burst and the
@@ -216,6 +219,14 @@ struct Record {
     outcome: Outcome,
 }
 
+/// A request sent under a recognised window.
+#[derive(Debug, Clone, Copy)]
+struct WindowSend {
+    id: u64,
+    sent: Instant,
+    answered: Option<Instant>,
+}
+
 /// A refusal being judged.
 #[derive(Debug, Clone, Copy)]
 struct Episode {
@@ -243,8 +254,11 @@ struct State {
     /// A recognised window: at most this many requests in any [`WINDOW`] (plus
     /// [`WINDOW_GUARD`]).
     window_quota: Option<usize>,
-    /// The send times of the last `window_quota` requests.
-    window_sends: VecDeque<Instant>,
+    /// The last `window_quota` requests sent.
+    window_sends: VecDeque<WindowSend>,
+    /// The earliest a request may go for the requests that left `window_sends`: after each
+    /// has certainly left the server's window.
+    window_floor: Option<Instant>,
     /// When the window's quota was last set or raised, and how long it is kept.
     window_kept: (Instant, Duration),
     next_slot: Instant,
@@ -317,6 +331,7 @@ impl Throttle {
                 creep_from: now,
                 window_quota: None,
                 window_sends: VecDeque::new(),
+                window_floor: None,
                 window_kept: (now, KEEP_LIMIT),
                 next_slot: now,
                 pause_until: None,
@@ -493,9 +508,17 @@ impl Throttle {
             } else {
                 quota
             };
-            state.window_sends.push_back(now);
+            let id = state.first_id + state.records.len() as u64;
+            state.window_sends.push_back(WindowSend {
+                id,
+                sent: now,
+                answered: None,
+            });
             while state.window_sends.len() > quota {
-                state.window_sends.pop_front();
+                if let Some(gone) = state.window_sends.pop_front() {
+                    let clear = state.window_clear(&gone);
+                    state.window_floor = Some(state.window_floor.map_or(clear, |f| f.max(clear)));
+                }
             }
         }
         state.first_send.get_or_insert(now);
@@ -526,6 +549,9 @@ impl Throttle {
         };
         state.in_flight = state.in_flight.saturating_sub(1);
         if matches!(outcome, Outcome::Taken | Outcome::Refused) {
+            if let Ok(index) = state.window_sends.binary_search_by_key(&id, |send| send.id) {
+                state.window_sends[index].answered = Some(now);
+            }
             state.answers += 1;
             state.first_answer.get_or_insert(now);
             if let Some(sent) = sent_at {
@@ -629,17 +655,36 @@ impl State {
             at = at.max(self.next_slot);
         }
         if let Some(quota) = self.window_quota {
-            // The oldest of the last `quota` requests must have left the window.
-            if let Some(&oldest) = self
+            // The oldest of the last `quota` requests (and every one before it) must have
+            // left the window.
+            if let Some(oldest) = self
                 .window_sends
                 .len()
                 .checked_sub(quota)
                 .and_then(|i| self.window_sends.get(i))
             {
-                at = at.max(oldest + WINDOW + WINDOW_GUARD);
+                at = at.max(self.window_clear(oldest));
+                if let Some(floor) = self.window_floor {
+                    at = at.max(floor);
+                }
             }
         }
         at
+    }
+
+    /// When a request sent under a recognised window may be followed by the one that
+    /// takes its place: a window (and [`WINDOW_GUARD`]) after it reached the server at the
+    /// latest. Answered, it reached the server at most its answer's arrival less half the
+    /// shortest round trip, and the next reaches it at least half one after being sent;
+    /// not yet answered, it is taken to have arrived when sent.
+    fn window_clear(&self, send: &WindowSend) -> Instant {
+        let arrived = match (send.answered, self.min_round_trip) {
+            (Some(answered), Some(least)) => answered
+                .checked_sub(least)
+                .map_or(send.sent, |at| at.max(send.sent)),
+            _ => send.sent,
+        };
+        arrived + WINDOW + WINDOW_GUARD
     }
 
     fn record(&mut self, id: u64) -> Option<&mut Record> {
@@ -1395,6 +1440,41 @@ mod tests {
         let state = throttle.lock();
         assert_eq!(state.window_quota, Some(199));
         assert_eq!(state.rate, Some(199.0 / 1.005));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_window_slot_frees_once_its_request_certainly_left_the_servers_window() {
+        let throttle = Arc::new(Throttle::new(None));
+        let started = Instant::now();
+        let at = |ms: u64| started + Duration::from_millis(ms);
+        {
+            let mut state = throttle.lock();
+            state.mode = Mode::Avoid;
+            // Three requests in any 1.005 s: one every 335 ms.
+            state.set_window_quota(3);
+        }
+        let send = || async { throttle.acquire(None, MAX_PAUSE).await.unwrap() };
+        // The first answered after a millisecond (the shortest round trip), the second after
+        // 31 ms: it reached the server 30 ms late at most, and its slot frees that much later.
+        let first = send().await;
+        assert_eq!(first.sent_at(), at(0));
+        tokio::time::sleep_until(at(1)).await;
+        first.taken();
+        let second = send().await;
+        assert_eq!(second.sent_at(), at(335));
+        tokio::time::sleep_until(at(366)).await;
+        second.taken();
+        let third = send().await;
+        assert_eq!(third.sent_at(), at(670));
+        tokio::time::sleep_until(at(671)).await;
+        third.taken();
+        // The fourth takes the first's place on time; the fifth waits for the second's.
+        let fourth = send().await;
+        assert_eq!(fourth.sent_at(), at(1005));
+        tokio::time::sleep_until(at(1006)).await;
+        fourth.taken();
+        let fifth = send().await;
+        assert_eq!(fifth.sent_at(), at(365 + 1005));
     }
 
     /// A new throttle, and `n` requests let through it at once.
