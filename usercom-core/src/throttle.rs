@@ -1454,27 +1454,17 @@ mod tests {
             state.set_window_quota(3);
         }
         let send = || async { throttle.acquire(None, MAX_PAUSE).await.unwrap() };
-        // The first answered after a millisecond (the shortest round trip), the second after
-        // 31 ms: it reached the server 30 ms late at most, and its slot frees that much later.
-        let first = send().await;
-        assert_eq!(first.sent_at(), at(0));
-        tokio::time::sleep_until(at(1)).await;
-        first.taken();
-        let second = send().await;
-        assert_eq!(second.sent_at(), at(335));
-        tokio::time::sleep_until(at(366)).await;
-        second.taken();
-        let third = send().await;
-        assert_eq!(third.sent_at(), at(670));
-        tokio::time::sleep_until(at(671)).await;
-        third.taken();
-        // The fourth takes the first's place on time; the fifth waits for the second's.
-        let fourth = send().await;
-        assert_eq!(fourth.sent_at(), at(1005));
-        tokio::time::sleep_until(at(1006)).await;
-        fourth.taken();
-        let fifth = send().await;
-        assert_eq!(fifth.sent_at(), at(365 + 1005));
+        // Sent at the pace (or once a place frees), and answered: the first after a
+        // millisecond (the shortest round trip), the second after 31 ms (it reached the
+        // server 30 ms late at most, and its place frees that much later). The fourth takes
+        // the first's place on time; the fifth waits for the second's.
+        for (sent, answered) in [(0, 1), (335, 366), (670, 671), (1005, 1006)] {
+            let ticket = send().await;
+            assert_eq!(ticket.sent_at(), at(sent));
+            tokio::time::sleep_until(at(answered)).await;
+            ticket.taken();
+        }
+        assert_eq!(send().await.sent_at(), at(365 + 1005));
     }
 
     /// A new throttle, and `n` requests let through it at once.
