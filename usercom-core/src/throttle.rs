@@ -1099,31 +1099,23 @@ fn first_burst(sent: &[Instant], taken: f64, rate: f64) -> f64 {
         }
         count
     };
-    // The smallest burst that takes at least `count` of them, if one up to `most` does.
+    // The smallest burst that takes at least `count` of them (to a hair), if one up to
+    // `most` does.
     let smallest = |count: f64, most: f64| -> Option<f64> {
         if takes(most) < count {
-            return None;
+            None
+        } else if takes(1.0) >= count {
+            Some(1.0)
+        } else {
+            Some(bisect(1.0, most, |burst| takes(burst) < count))
         }
-        let (mut low, mut high) = (1.0, most);
-        if takes(low) >= count {
-            return Some(low);
-        }
-        for _ in 0..40 {
-            let middle = (low + high) / 2.0;
-            if takes(middle) >= count {
-                high = middle;
-            } else {
-                low = middle;
-            }
-        }
-        Some(high)
     };
     let taken = taken.max(1.0);
     let Some(low) = smallest(taken, taken) else {
         return taken;
     };
     // Bursts from `low` up to (not including) `high` take exactly `taken`.
-    // The bisection ends a hair above a whole number it converges to.
+    // The bisection ends a hair below a whole number it converges to.
     let whole = (low - 1e-6).ceil().max(1.0);
     let Some(high) = smallest(taken + 1.0, taken + 1.0) else {
         return whole;
