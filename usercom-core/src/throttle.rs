@@ -256,9 +256,6 @@ struct State {
     window_quota: Option<usize>,
     /// The last `window_quota` requests sent.
     window_sends: VecDeque<WindowSend>,
-    /// The earliest a request may go for the requests that left `window_sends`: after each
-    /// has certainly left the server's window.
-    window_floor: Option<Instant>,
     /// When the window's quota was last set or raised, and how long it is kept.
     window_kept: (Instant, Duration),
     next_slot: Instant,
@@ -331,7 +328,6 @@ impl Throttle {
                 creep_from: now,
                 window_quota: None,
                 window_sends: VecDeque::new(),
-                window_floor: None,
                 window_kept: (now, KEEP_LIMIT),
                 next_slot: now,
                 pause_until: None,
@@ -515,10 +511,7 @@ impl Throttle {
                 answered: None,
             });
             while state.window_sends.len() > quota {
-                if let Some(gone) = state.window_sends.pop_front() {
-                    let clear = state.window_clear(&gone);
-                    state.window_floor = Some(state.window_floor.map_or(clear, |f| f.max(clear)));
-                }
+                state.window_sends.pop_front();
             }
         }
         state.first_send.get_or_insert(now);
@@ -655,36 +648,28 @@ impl State {
             at = at.max(self.next_slot);
         }
         if let Some(quota) = self.window_quota {
-            // The oldest of the last `quota` requests (and every one before it) must have
-            // left the window.
-            if let Some(oldest) = self
-                .window_sends
-                .len()
-                .checked_sub(quota)
-                .and_then(|i| self.window_sends.get(i))
-            {
-                at = at.max(self.window_clear(oldest));
-                if let Some(floor) = self.window_floor {
-                    at = at.max(floor);
+            // The oldest of the last `quota` requests (and any kept before it, the quota
+            // lowered) must have certainly left the server's window.
+            if let Some(oldest) = self.window_sends.len().checked_sub(quota) {
+                for send in self.window_sends.iter().take(oldest + 1) {
+                    let after = self.certainly_after(send.sent, send.answered);
+                    at = at.max(after + WINDOW + WINDOW_GUARD);
                 }
             }
         }
         at
     }
 
-    /// When a request sent under a recognised window may be followed by the one that
-    /// takes its place: a window (and [`WINDOW_GUARD`]) after it reached the server at the
-    /// latest. Answered, it reached the server at most its answer's arrival less half the
-    /// shortest round trip, and the next reaches it at least half one after being sent;
-    /// not yet answered, it is taken to have arrived when sent.
-    fn window_clear(&self, send: &WindowSend) -> Instant {
-        let arrived = match (send.answered, self.min_round_trip) {
-            (Some(answered), Some(least)) => answered
-                .checked_sub(least)
-                .map_or(send.sent, |at| at.max(send.sent)),
-            _ => send.sent,
-        };
-        arrived + WINDOW + WINDOW_GUARD
+    /// From when a request sent certainly reaches the server after one sent at `sent` and
+    /// answered at `answered`: the answer less the shortest round trip (that one reached
+    /// the server at least half a round trip before its answer came, a request sent reaches
+    /// it at least half one later), and never before `sent`. Not yet answered, it is taken
+    /// to have arrived when sent.
+    fn certainly_after(&self, sent: Instant, answered: Option<Instant>) -> Instant {
+        answered
+            .zip(self.min_round_trip)
+            .and_then(|(answered, least)| answered.checked_sub(least))
+            .map_or(sent, |at| at.max(sent))
     }
 
     fn record(&mut self, id: u64) -> Option<&mut Record> {
@@ -806,12 +791,8 @@ impl State {
             .count();
         // Requests sent after the refused one may reach the server before it (its
         // connection still being made): only those sent at most the shortest round trip
-        // before its refusal came back certainly arrived after it (it took at least half a
-        // round trip to come back, and they at least half one to get there).
-        let certainly_after = self
-            .min_round_trip
-            .and_then(|least| episode.received.checked_sub(least))
-            .map_or(episode.received, |at| at.max(episode.sent));
+        // before its refusal came back certainly arrived after it.
+        let certainly_after = self.certainly_after(episode.sent, Some(episode.received));
         let after_refused = self
             .records
             .iter()
