@@ -5,7 +5,7 @@
 //! cargo bench --bench throughput -- fixed     # only the client's cost, on a fixed-response server
 //! cargo bench --bench throughput -- embedded  # only the embedded-server table
 //! cargo bench --bench throughput -- memory    # peak RSS over 100,000 creates
-//! cargo bench --bench throughput -- profile   # usercom alone on the fixed-response server
+//! cargo bench --bench throughput -- profile   # one client alone on the fixed-response server
 //! ```
 //!
 //! **The client's own cost** (the first table). A fixed-response server answers every request
@@ -13,13 +13,23 @@
 //! process when `nginx` is installed (Debian: `apt-get install nginx-light`), else a minimal
 //! HTTP/1.1 responder of this file on a one-thread runtime in a process of its own
 //! (`USERCOM_BENCH_SERVER=builtin` forces it). The bench prints which one it used. Against it,
-//! usercom's `create_users` on a one-thread runtime and `wrk -t1` (Debian package `wrk`)
-//! take turns at concurrency 1 and 64, 3 s each, for 3 rounds; medians are reported. Next to
-//! the rates it reports CPU time: this process's own user and system time per create (from
-//! `/proc/self/stat`; the server runs in another process) and `wrk`'s per request (the
-//! `cutime`/`cstime` its process adds when it ends). Goals, as ratios of the same round: the
-//! client's CPU per create at most 2x `wrk`'s per request; creates/s at least 50% of `wrk`'s
-//! requests/s at concurrency 64, at least 70% at concurrency 1.
+//! four clients take turns at concurrency 1 and 64, 3 s each, for 3 rounds, the order
+//! rotating by round; medians are reported:
+//!
+//! - usercom's `create_users` on a one-thread runtime;
+//! - **reqwest alone**: the HTTP stack usercom is built on, configured as usercom configures
+//!   it, sending the identical request (its bytes made once) through the same
+//!   `buffer_unordered` and reading each answer's body whole, undecoded, on the same runtime;
+//! - **hyper-util alone**: the same with hyper-util's client, the one reqwest wraps;
+//! - `wrk -t1` (Debian package `wrk`), the identical request from a Lua script.
+//!
+//! Next to the rates it reports CPU time: this process's own user and system time per request
+//! (from `/proc/self/stat`; the server runs in another process) and `wrk`'s (the
+//! `cutime`/`cstime` its process adds when it ends). usercom's own cost is its CPU per create
+//! less reqwest's alone in the same round. Goals, as ratios of the same round: the client's
+//! CPU per create at most 2x `wrk`'s per request; creates/s at least 50% of `wrk`'s
+//! requests/s at concurrency 64, at least 70% at concurrency 1. The two baselines show how
+//! much of each ratio the HTTP stack underneath takes on its own.
 //!
 //! **Against the embedded server** (the second table): 5,000 creates at each concurrency
 //! against `usercom-mock` in a process of its own, compared with `wrk` sending the identical
@@ -32,8 +42,9 @@
 //! (VmHWM) of this process is read at 10,000 and at 100,000 users. It must stay flat.
 //!
 //! **Profile**: usercom alone against the fixed-response server, at concurrency 64 for 10 s
-//! (`USERCOM_BENCH_CONCURRENCY` to change it), for a profiler to record; it prints the
-//! creates/s and the CPU per create of the run. Release builds have no frame pointers, so
+//! (`USERCOM_BENCH_CONCURRENCY` to change it; `USERCOM_BENCH_CLIENT=reqwest` or `hyper` runs
+//! a baseline instead), for a profiler to record; it prints the requests/s and the CPU per
+//! request of the run. Release builds have no frame pointers, so
 //! record with DWARF call graphs, then group the samples by who is responsible with
 //! `benches/profile_groups.py` (BENCHMARKS.md, "Where one create's CPU goes"):
 //!
@@ -354,8 +365,115 @@ async fn ours(
         done += 1;
         failed += usize::from(result.is_err());
     }
-    let elapsed = started.elapsed();
     assert_eq!(failed, 0, "creates failed during the benchmark");
+    per_request(before, started, done)
+}
+
+/// Which HTTP client a baseline turn drives: the transport usercom is built on, without
+/// usercom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bare {
+    /// `reqwest` as usercom configures it (default `Authorization` header, timeouts, no
+    /// redirects): the request built from the body's bytes, the answer's status checked and
+    /// its body read whole, not decoded.
+    Reqwest,
+    /// hyper-util's client (the connection pool reqwest itself uses) on hyper: the same
+    /// request and the same reading of the answer, without reqwest.
+    Hyper,
+}
+
+impl Bare {
+    fn name(self) -> &'static str {
+        match self {
+            Bare::Reqwest => "reqwest alone",
+            Bare::Hyper => "hyper-util alone",
+        }
+    }
+}
+
+/// A `Bare` client sending `body` to the server's create URL at `concurrency` for `inputs`;
+/// its rate and this process's CPU time per request.
+async fn bare(
+    which: Bare,
+    server: &Server,
+    body: &str,
+    concurrency: usize,
+    inputs: impl Iterator<Item = usize>,
+) -> Turn {
+    use bytes::Bytes;
+    use http_body_util::{BodyExt, Full};
+    let url = format!("{}users/", server.base_url);
+    let auth = format!("Token {}", server.api_key);
+    let user_agent = concat!("usercom-rust/", env!("CARGO_PKG_VERSION"));
+    let body = Bytes::copy_from_slice(body.as_bytes());
+    let before = Cpu::now();
+    let started = Instant::now();
+    let done = match which {
+        Bare::Reqwest => {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(
+                reqwest::header::AUTHORIZATION,
+                auth.parse().expect("a header value"),
+            );
+            let http = reqwest::Client::builder()
+                .default_headers(headers)
+                .timeout(Duration::from_secs(30))
+                .connect_timeout(Duration::from_secs(10))
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(user_agent)
+                .build()
+                .expect("a reqwest client");
+            let url = reqwest::Url::parse(&url).expect("a URL");
+            let send = |_| {
+                let request = http
+                    .post(url.clone())
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+                async move {
+                    let response = request.send().await.expect("an answer");
+                    assert_eq!(response.status(), 201);
+                    response.bytes().await.expect("a body").len()
+                }
+            };
+            futures_util::stream::iter(inputs)
+                .map(send)
+                .buffer_unordered(concurrency)
+                .count()
+                .await
+        }
+        Bare::Hyper => {
+            let http =
+                hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                    .build_http::<Full<Bytes>>();
+            let uri: hyper::Uri = url.parse().expect("a URI");
+            let send = |_| {
+                let request = hyper::Request::post(uri.clone())
+                    .header(hyper::header::AUTHORIZATION, auth.as_str())
+                    .header(hyper::header::USER_AGENT, user_agent)
+                    .header(hyper::header::CONTENT_TYPE, "application/json")
+                    .body(Full::new(body.clone()))
+                    .expect("a request");
+                let answer = http.request(request);
+                async move {
+                    let response = answer.await.expect("an answer");
+                    assert_eq!(response.status(), 201);
+                    let body = response.into_body().collect().await.expect("a body");
+                    body.to_bytes().len()
+                }
+            };
+            futures_util::stream::iter(inputs)
+                .map(send)
+                .buffer_unordered(concurrency)
+                .count()
+                .await
+        }
+    };
+    per_request(before, started, done)
+}
+
+/// The rate and the CPU per request of `done` requests begun at `started`, `before`.
+fn per_request(before: Option<Cpu>, started: Instant, done: usize) -> Turn {
+    let elapsed = started.elapsed();
     let cpu = Cpu::now().zip(before).map(|(after, before)| {
         let spent = after.since(before);
         let per = |seconds: f64| seconds * 1e6 / done as f64;
@@ -488,7 +606,33 @@ fn micros(cpu: Option<(f64, f64)>) -> String {
     }
 }
 
-/// The first table: usercom and `wrk` taking turns against the fixed-response server.
+/// The clients of the first table, in the order of its rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Contender {
+    Usercom,
+    Bare(Bare),
+    Wrk,
+}
+
+const CONTENDERS: [Contender; 4] = [
+    Contender::Usercom,
+    Contender::Bare(Bare::Reqwest),
+    Contender::Bare(Bare::Hyper),
+    Contender::Wrk,
+];
+
+impl Contender {
+    fn name(self) -> &'static str {
+        match self {
+            Contender::Usercom => "usercom `create_users`",
+            Contender::Bare(bare) => bare.name(),
+            Contender::Wrk => "`wrk -t1`",
+        }
+    }
+}
+
+/// The first table: usercom, the HTTP stack it is built on without it, and `wrk`, taking
+/// turns against the fixed-response server.
 fn fixed() {
     let server = Server::fixed();
     let runtime = client_runtime();
@@ -497,78 +641,101 @@ fn fixed() {
     println!("the client's own cost, against {}", server.name);
     println!("machine: {}", machine_load());
     println!(
-        "{ROUNDS} rounds of {TURN:?} turns (usercom, then wrk; the order alternates by round); \
-         medians, and the median of each round's ratios"
+        "{ROUNDS} rounds of {TURN:?} turns of each client (the order rotates by round); \
+         medians, and the medians of each round's ratios to wrk"
     );
     println!(
-        "\n| concurrency | usercom creates/s | wrk requests/s | usercom / wrk | usercom CPU per \
-         create (user + sys) | wrk CPU per request (user + sys) | CPU ratio |"
+        "\n| concurrency | client | requests/s | of wrk's | CPU per request (user + sys) | \
+         CPU ratio to wrk |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|");
     let mut next = 0usize;
+    let mut own = Vec::new();
     for concurrency in [1usize, 64] {
-        let mut rounds: Vec<(Turn, Turn)> = Vec::new();
+        // rounds[r][c]: round r's turn of CONTENDERS[c].
+        let mut rounds: Vec<[Option<Turn>; 4]> = Vec::new();
+        let mut wrk_missing = None;
         for round in 0..ROUNDS {
-            let mut run_ours = || {
-                let started = Instant::now();
-                let first = next;
-                let turn = runtime.block_on(ours(
-                    &client,
-                    concurrency,
-                    (first..).take_while(move |_| started.elapsed() < TURN),
-                ));
-                next += (turn.rate * TURN.as_secs_f64()) as usize + 1;
-                turn
-            };
-            let run_wrk = || wrk(&server, &body, concurrency, TURN);
-            let (a, b) = if round % 2 == 0 {
-                let a = run_ours();
-                (a, run_wrk())
-            } else {
-                let b = run_wrk();
-                (run_ours(), b)
-            };
-            match b {
-                Ok(b) => rounds.push((a, b)),
-                Err(why) => {
-                    println!(
-                        "| {concurrency} | {:.0} | skipped: {why} | | {} | | |",
-                        a.rate,
-                        micros(a.cpu)
-                    );
-                    break;
-                }
+            let mut turns = [None; 4];
+            for k in 0..CONTENDERS.len() {
+                let c = (round + k) % CONTENDERS.len();
+                let deadline =
+                    |started: Instant| (0..).take_while(move |_| started.elapsed() < TURN);
+                turns[c] = match CONTENDERS[c] {
+                    Contender::Usercom => {
+                        let first = next;
+                        let started = Instant::now();
+                        let turn = runtime.block_on(ours(
+                            &client,
+                            concurrency,
+                            deadline(started).map(move |i| first + i),
+                        ));
+                        next += (turn.rate * TURN.as_secs_f64()) as usize + 1;
+                        Some(turn)
+                    }
+                    Contender::Bare(bare) => Some(runtime.block_on(self::bare(
+                        bare,
+                        &server,
+                        &body,
+                        concurrency,
+                        deadline(Instant::now()),
+                    ))),
+                    Contender::Wrk if wrk_missing.is_some() => None,
+                    Contender::Wrk => match wrk(&server, &body, concurrency, TURN) {
+                        Ok(turn) => Some(turn),
+                        Err(why) => {
+                            wrk_missing = Some(why);
+                            None
+                        }
+                    },
+                };
             }
+            rounds.push(turns);
         }
-        if rounds.is_empty() {
-            continue;
+        for (c, contender) in CONTENDERS.iter().enumerate() {
+            let Some(turns) = rounds.iter().map(|r| r[c]).collect::<Option<Vec<Turn>>>() else {
+                let why = wrk_missing.as_deref().unwrap_or("no turn");
+                println!(
+                    "| {concurrency} | {} | skipped: {why} | | | |",
+                    contender.name()
+                );
+                continue;
+            };
+            let rate = median(turns.iter().map(|t| t.rate).collect());
+            let cpu = cpu_median(&turns);
+            // Each round's ratio to wrk's turn of the same round.
+            let ratio = |f: fn(&Turn) -> Option<f64>| -> Option<f64> {
+                rounds
+                    .iter()
+                    .map(|r| Some(f(r[c].as_ref()?)? / f(r[3].as_ref()?)?))
+                    .collect::<Option<Vec<_>>>()
+                    .map(median)
+            };
+            println!(
+                "| {concurrency} | {} | {rate:.0} | {} | {} | {} |",
+                contender.name(),
+                ratio(|t| Some(t.rate)).map_or("n/a".into(), |r| format!("{:.0}%", 100.0 * r)),
+                micros(cpu),
+                ratio(Turn::cpu_total).map_or("n/a".into(), |r| format!("{r:.2}x")),
+            );
         }
-        let rate = |f: fn(&(Turn, Turn)) -> f64| median(rounds.iter().map(f).collect());
-        let cpu = |pick: fn(&(Turn, Turn)) -> Turn| -> Option<(f64, f64)> {
-            let user = rounds
-                .iter()
-                .map(|r| pick(r).cpu.map(|c| c.0))
-                .collect::<Option<Vec<_>>>()?;
-            let system = rounds
-                .iter()
-                .map(|r| pick(r).cpu.map(|c| c.1))
-                .collect::<Option<Vec<_>>>()?;
-            Some((median(user), median(system)))
-        };
-        let cpu_ratio = rounds
+        // What usercom adds to the reqwest it is built on: its CPU per create less reqwest's
+        // alone, in the same round.
+        let added = rounds
             .iter()
-            .map(|(a, b)| Some(a.cpu_total()? / b.cpu_total()?))
+            .map(|r| Some(r[0]?.cpu_total()? - r[1]?.cpu_total()?))
             .collect::<Option<Vec<_>>>()
             .map(median);
-        println!(
-            "| {concurrency} | {:.0} | {:.0} | {:.0}% | {} | {} | {} |",
-            rate(|r| r.0.rate),
-            rate(|r| r.1.rate),
-            100.0 * rate(|r| r.0.rate / r.1.rate),
-            micros(cpu(|r| r.0)),
-            micros(cpu(|r| r.1)),
-            cpu_ratio.map_or("n/a".into(), |r| format!("{r:.2}x")),
-        );
+        own.push((concurrency, added));
+    }
+    println!();
+    for (concurrency, added) in own {
+        if let Some(added) = added {
+            println!(
+                "concurrency {concurrency}: usercom's own CPU per create (usercom less reqwest \
+                 alone, the median of the rounds): {added:.1} µs"
+            );
+        }
     }
     println!("\nmachine afterwards: {}", machine_load());
     println!(
@@ -577,28 +744,49 @@ fn fixed() {
     );
 }
 
-/// usercom alone against the fixed-response server, for a profiler.
+/// The medians of `turns`' user and system CPU per request.
+fn cpu_median(turns: &[Turn]) -> Option<(f64, f64)> {
+    let user = turns
+        .iter()
+        .map(|t| t.cpu.map(|c| c.0))
+        .collect::<Option<Vec<_>>>()?;
+    let system = turns
+        .iter()
+        .map(|t| t.cpu.map(|c| c.1))
+        .collect::<Option<Vec<_>>>()?;
+    Some((median(user), median(system)))
+}
+
+/// One client alone against the fixed-response server (usercom unless `USERCOM_BENCH_CLIENT`
+/// names a baseline), for a profiler.
 fn profile() {
     let concurrency = std::env::var("USERCOM_BENCH_CONCURRENCY")
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(64);
+    let which = match std::env::var("USERCOM_BENCH_CLIENT").as_deref() {
+        Ok("reqwest") => Some(Bare::Reqwest),
+        Ok("hyper") => Some(Bare::Hyper),
+        Ok("usercom") | Err(_) => None,
+        Ok(other) => panic!("USERCOM_BENCH_CLIENT={other}: expected usercom, reqwest or hyper"),
+    };
     let duration = Duration::from_secs(10);
     let server = Server::fixed();
     let runtime = client_runtime();
     let client = server.client();
-    println!(
-        "usercom alone against {}, concurrency {concurrency}",
-        server.name
-    );
+    let name = which.map_or("usercom", Bare::name);
+    println!("{name} against {}, concurrency {concurrency}", server.name);
     let started = Instant::now();
-    let turn = runtime.block_on(ours(
-        &client,
-        concurrency,
-        (0..).take_while(move |_| started.elapsed() < duration),
-    ));
+    let inputs = (0..).take_while(move |_| started.elapsed() < duration);
+    let turn = match which {
+        None => runtime.block_on(ours(&client, concurrency, inputs)),
+        Some(bare) => {
+            let body = request_body(&client);
+            runtime.block_on(self::bare(bare, &server, &body, concurrency, inputs))
+        }
+    };
     println!(
-        "{:.0} creates/s, CPU per create {}",
+        "{:.0} requests/s, CPU per request {}",
         turn.rate,
         micros(turn.cpu)
     );
