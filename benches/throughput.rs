@@ -417,8 +417,8 @@ async fn bare(
             );
             let http = reqwest::Client::builder()
                 .default_headers(headers)
-                .timeout(Duration::from_secs(30))
-                .connect_timeout(Duration::from_secs(10))
+                .timeout(usercom::DEFAULT_TIMEOUT)
+                .connect_timeout(usercom::DEFAULT_CONNECT_TIMEOUT)
                 .redirect(reqwest::redirect::Policy::none())
                 .user_agent(user_agent)
                 .build()
@@ -435,11 +435,7 @@ async fn bare(
                     response.bytes().await.expect("a body").len()
                 }
             };
-            futures_util::stream::iter(inputs)
-                .map(send)
-                .buffer_unordered(concurrency)
-                .count()
-                .await
+            send_all(inputs, concurrency, send).await
         }
         Bare::Hyper => {
             let http =
@@ -461,14 +457,24 @@ async fn bare(
                     body.to_bytes().len()
                 }
             };
-            futures_util::stream::iter(inputs)
-                .map(send)
-                .buffer_unordered(concurrency)
-                .count()
-                .await
+            send_all(inputs, concurrency, send).await
         }
     };
     per_request(before, started, done)
+}
+
+/// Runs `send` for each of `inputs`, at most `concurrency` at once, as usercom's bulk stream
+/// does (`buffer_unordered`); how many ran.
+async fn send_all<F: std::future::Future>(
+    inputs: impl Iterator<Item = usize>,
+    concurrency: usize,
+    send: impl FnMut(usize) -> F,
+) -> usize {
+    futures_util::stream::iter(inputs)
+        .map(send)
+        .buffer_unordered(concurrency)
+        .count()
+        .await
 }
 
 /// The rate and the CPU per request of `done` requests begun at `started`, `before`.
@@ -622,6 +628,16 @@ const CONTENDERS: [Contender; 4] = [
 ];
 
 impl Contender {
+    /// Its place in [`CONTENDERS`], and so in each round's turns.
+    fn index(self) -> usize {
+        CONTENDERS
+            .iter()
+            .position(|&c| c == self)
+            .expect("every contender is listed")
+    }
+}
+
+impl Contender {
     fn name(self) -> &'static str {
         match self {
             Contender::Usercom => "usercom `create_users`",
@@ -649,6 +665,11 @@ fn fixed() {
          CPU ratio to wrk |"
     );
     println!("|---|---|---|---|---|---|");
+    let (usercom_at, reqwest_at, wrk_at) = (
+        Contender::Usercom.index(),
+        Contender::Bare(Bare::Reqwest).index(),
+        Contender::Wrk.index(),
+    );
     let mut next = 0usize;
     let mut own = Vec::new();
     for concurrency in [1usize, 64] {
@@ -673,8 +694,8 @@ fn fixed() {
                         next += (turn.rate * TURN.as_secs_f64()) as usize + 1;
                         Some(turn)
                     }
-                    Contender::Bare(bare) => Some(runtime.block_on(self::bare(
-                        bare,
+                    Contender::Bare(which) => Some(runtime.block_on(bare(
+                        which,
                         &server,
                         &body,
                         concurrency,
@@ -707,7 +728,7 @@ fn fixed() {
             let ratio = |f: fn(&Turn) -> Option<f64>| -> Option<f64> {
                 rounds
                     .iter()
-                    .map(|r| Some(f(r[c].as_ref()?)? / f(r[3].as_ref()?)?))
+                    .map(|r| Some(f(r[c].as_ref()?)? / f(r[wrk_at].as_ref()?)?))
                     .collect::<Option<Vec<_>>>()
                     .map(median)
             };
@@ -723,7 +744,7 @@ fn fixed() {
         // alone, in the same round.
         let added = rounds
             .iter()
-            .map(|r| Some(r[0]?.cpu_total()? - r[1]?.cpu_total()?))
+            .map(|r| Some(r[usercom_at]?.cpu_total()? - r[reqwest_at]?.cpu_total()?))
             .collect::<Option<Vec<_>>>()
             .map(median);
         own.push((concurrency, added));
@@ -780,9 +801,9 @@ fn profile() {
     let inputs = (0..).take_while(move |_| started.elapsed() < duration);
     let turn = match which {
         None => runtime.block_on(ours(&client, concurrency, inputs)),
-        Some(bare) => {
+        Some(which) => {
             let body = request_body(&client);
-            runtime.block_on(self::bare(bare, &server, &body, concurrency, inputs))
+            runtime.block_on(bare(which, &server, &body, concurrency, inputs))
         }
     };
     println!(
