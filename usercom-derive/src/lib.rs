@@ -195,9 +195,11 @@ mod tests {
     }
 }
 
-/// The fuzz corpus and seeds (`tests/fuzz_corpus/derive_input`, which
-/// `fuzz/corpus/derive_input` links to) replayed through the same function as the fuzz
-/// target, on stable: CI cannot run the fuzzer, but it runs every input it found.
+/// The fuzz corpus and seeds (`fuzz/corpus/derive_input` in the repository, where the
+/// fuzzer keeps it) replayed through the same function as the fuzz target, on stable: CI
+/// cannot run the fuzzer, but it runs every input it found. The corpus is not in the
+/// published package: run from a package, the test says it was skipped, and under CI
+/// (`CI=true`) fails instead.
 #[cfg(test)]
 mod fuzz_replay {
     use std::path::Path;
@@ -216,9 +218,18 @@ mod fuzz_replay {
 
     #[test]
     fn corpus_and_seeds_never_panic() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_corpus/derive_input");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/derive_input");
+        if !dir.is_dir() {
+            let ci = std::env::var("CI").is_ok_and(|value| value == "true" || value == "1");
+            assert!(!ci, "CI=true, but the corpus {} is missing", dir.display());
+            eprintln!(
+                "SKIPPED: no corpus at {} (a package has none)",
+                dir.display()
+            );
+            return;
+        }
         let mut replayed = 0;
-        for entry in std::fs::read_dir(&dir).expect("the corpus is in the repository") {
+        for entry in std::fs::read_dir(&dir).expect("the corpus can be listed") {
             let path = entry.unwrap().path();
             let data = std::fs::read(&path).unwrap();
             let outcome = std::panic::catch_unwind(|| check(&data));
