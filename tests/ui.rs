@@ -35,12 +35,38 @@ fn rustc_version() -> String {
         .unwrap_or_default()
 }
 
+/// Copies `tests/ui/schemas` into the folder of the crate trybuild builds the cases in
+/// (`<target>/tests/trybuild/usercom/schemas`): a case names its schema relative to that
+/// crate's manifest directory, like any crate, and that folder is inside the target
+/// directory, wherever `CARGO_TARGET_DIR` puts it.
+fn lay_out_schemas() {
+    // `CARGO_TARGET_TMPDIR` is `<target>/tmp`; trybuild's crate is `<target>/tests/trybuild/`
+    // followed by this package's name.
+    let target = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the temporary directory is inside the target directory");
+    let to = target
+        .join("tests/trybuild")
+        .join(env!("CARGO_PKG_NAME"))
+        .join("schemas");
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/schemas");
+    std::fs::create_dir_all(&to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
+    for entry in std::fs::read_dir(&from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "json") {
+            let copy = to.join(path.file_name().unwrap());
+            std::fs::copy(&path, &copy).unwrap_or_else(|e| panic!("{}: {e}", copy.display()));
+        }
+    }
+}
+
 #[test]
 fn ui() {
     if !cfg!(feature = "derive") {
         skip("the UI cases need the `derive` feature (on by default)");
         return;
     }
+    lay_out_schemas();
     let cases = trybuild::TestCases::new();
     cases.pass("tests/ui/pass/*.rs");
     let version = rustc_version();

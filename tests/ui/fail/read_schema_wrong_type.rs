@@ -1,7 +1,7 @@
 use usercom::FromUserComUser;
 
 #[derive(FromUserComUser)]
-#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+#[usercom(schema = "schemas/app.json")]
 struct Customer {
     #[usercom(attribute = "seats")]
     seats: String,

@@ -2,7 +2,7 @@ use usercom::UserComValue;
 
 #[derive(UserComValue)]
 #[usercom(attribute = "plan", rename_all = "lowercase")]
-#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+#[usercom(schema = "schemas/app.json")]
 enum Plan {
     Free,
     Pro,

@@ -9,7 +9,7 @@ enum Plan {
 }
 
 #[derive(IntoUserComUser)]
-#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+#[usercom(schema = "schemas/app.json")]
 struct Customer {
     #[usercom(attribute = "plan")]
     plan: Option<Plan>,

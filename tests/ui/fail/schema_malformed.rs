@@ -1,7 +1,7 @@
 use usercom::IntoUserComUser;
 
 #[derive(IntoUserComUser)]
-#[usercom(schema = "../../../../tests/ui/schemas/malformed.json")]
+#[usercom(schema = "schemas/malformed.json")]
 struct Customer {
     #[usercom(attribute = "plan")]
     plan: String,

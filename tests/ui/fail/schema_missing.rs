@@ -1,7 +1,7 @@
 use usercom::IntoUserComUser;
 
 #[derive(IntoUserComUser)]
-#[usercom(schema = "../../../../tests/ui/schemas/no-such-file.json")]
+#[usercom(schema = "schemas/no-such-file.json")]
 struct Customer {
     #[usercom(attribute = "plan")]
     plan: String,

@@ -6,7 +6,7 @@ use usercom::IntoUserComUser;
 struct u32(String);
 
 #[derive(IntoUserComUser)]
-#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+#[usercom(schema = "schemas/app.json")]
 struct Customer {
     #[usercom(email)]
     email: String,

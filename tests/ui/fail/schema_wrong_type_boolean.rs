@@ -1,7 +1,7 @@
 use usercom::IntoUserComUser;
 
 #[derive(IntoUserComUser)]
-#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+#[usercom(schema = "schemas/app.json")]
 struct Customer {
     #[usercom(email)]
     email: String,

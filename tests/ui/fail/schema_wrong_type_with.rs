@@ -5,7 +5,7 @@ fn seat_count(text: &String) -> String {
 }
 
 #[derive(IntoUserComUser)]
-#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+#[usercom(schema = "schemas/app.json")]
 struct Customer {
     #[usercom(attribute = "seats", with = seat_count)]
     seats: String,

@@ -14,7 +14,7 @@ struct Seats(u32);
 struct AccountId(u64);
 
 #[derive(Debug, PartialEq, IntoUserComUser, FromUserComUser)]
-#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+#[usercom(schema = "schemas/app.json")]
 struct Customer {
     #[usercom(email)]
     email: Email,

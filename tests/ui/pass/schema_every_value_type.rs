@@ -9,7 +9,7 @@ use usercom::{AttributeValue, IntoUserComUser, UserComValue};
 
 #[derive(Debug, Clone, Copy, PartialEq, UserComValue)]
 #[usercom(attribute = "plan", rename_all = "lowercase")]
-#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+#[usercom(schema = "schemas/app.json")]
 enum Plan {
     Free,
     Pro,
@@ -28,7 +28,7 @@ fn seats_of(text: &String) -> u16 {
 }
 
 #[derive(IntoUserComUser)]
-#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+#[usercom(schema = "schemas/app.json")]
 struct Customer<'a> {
     #[usercom(email)]
     email: &'a str,
@@ -54,7 +54,7 @@ struct Customer<'a> {
 
 /// A generic field checked through a where-clause bound.
 #[derive(IntoUserComUser)]
-#[usercom(schema = "../../../../tests/ui/schemas/app.json")]
+#[usercom(schema = "schemas/app.json")]
 struct Generic<P> {
     #[usercom(attribute = "plan")]
     plan: P,
