@@ -146,6 +146,61 @@ async fn a_blank_user_id_is_refused_before_anything_is_sent() {
 }
 
 #[tokio::test]
+async fn values_that_identify_or_reach_people_are_checked_exactly() {
+    let server = Scripted::start(vec![]).await;
+    let client = server.client(RetryPolicy::none());
+    let cases = [
+        ("user_id", ada().user_id(" 42"), "white space"),
+        ("user_id", ada().user_id("42 "), "white space"),
+        ("user_id", ada().user_id("4\n2"), "control character"),
+        ("company_id", ada().company_id("42\0"), "control character"),
+        (
+            "user_id",
+            ada().user_id("42\u{200b}"),
+            "invisible format character U+200B",
+        ),
+        ("company_id", ada().company_id("\u{feff}42"), "U+FEFF"),
+        (
+            "email",
+            CreateUser::new().email("ada@example.org\u{200b}"),
+            "invisible format character U+200B",
+        ),
+        (
+            "email",
+            CreateUser::new().email("ada\u{2060}@example.org"),
+            "U+2060",
+        ),
+        (
+            "twitter_url",
+            ada().twitter_url("https://user:pass@example.org/ada"),
+            "credentials",
+        ),
+        (
+            "linkedin_url",
+            ada().linkedin_url("https://ada@example.org/"),
+            "credentials",
+        ),
+    ];
+    for (attribute, payload, why) in cases {
+        let err = client.create_user(&payload).await.unwrap_err();
+        match &err {
+            Error::InvalidInput { attribute: a, .. } => assert_eq!(a, attribute, "{err}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(err.to_string().contains(why), "{attribute}: {err}");
+    }
+    // Inner spaces, `@` in a path and non-ASCII letters are fine.
+    for fine in [
+        ada().user_id("c 1"),
+        ada().company_id("zürich-1"),
+        ada().twitter_url("https://example.org/@ada"),
+    ] {
+        fine.validate().unwrap();
+    }
+    assert_eq!(server.seen(), vec![]);
+}
+
+#[tokio::test]
 async fn a_success_whose_body_is_cut_short_keeps_its_status() {
     let server = Scripted::start(vec![cut_response("201 Created", r#"{"id": 1, "ke"#, 900)]).await;
     let err = server
@@ -253,28 +308,37 @@ async fn any_success_answer_to_set_multiple_attributes_is_a_success() {
         1,
     );
     assert_ne!(with_plan, USER, "the fixture has an attributes list");
-    let server = Scripted::start(vec![
-        response("201 Created", "", USER),
+    // The status decides: an answer that is not the user, or whose body is cut short or
+    // over the size limit, still set the attributes; the user is read back.
+    for answer in [
         response("200 OK", "", r#"{"status": "ok"}"#),
-        response("200 OK", "", &with_plan),
-    ])
-    .await;
-    let user = server
-        .client(RetryPolicy::none())
-        .create_user(&ada().attribute("plan", "pro"))
-        .await
-        .unwrap();
-    assert_eq!(
-        server.paths(),
-        vec![
-            "POST /api/public/users/".to_owned(),
-            format!("POST /api/public/users/{USER_ID}/set_multiple_attributes/"),
-            format!("GET /api/public/users/{USER_ID}/"),
-        ]
-    );
-    assert_eq!(server.seen()[1].body, r#"{"plan":"pro"}"#);
-    // The user as read back after the attributes were set.
-    assert!(user.attributes.iter().any(|a| a.name_std == "plan"));
+        cut_response("200 OK", &with_plan[..40], with_plan.len()),
+        response("200 OK", "", &"x".repeat(10_000)),
+        cut_response("200 OK", "", 10_000),
+    ] {
+        let server = Scripted::start(vec![
+            response("201 Created", "", USER),
+            answer,
+            response("200 OK", "", &with_plan),
+        ])
+        .await;
+        let user = server
+            .client(RetryPolicy::none())
+            .create_user(&ada().attribute("plan", "pro"))
+            .await
+            .unwrap();
+        assert_eq!(
+            server.paths(),
+            vec![
+                "POST /api/public/users/".to_owned(),
+                format!("POST /api/public/users/{USER_ID}/set_multiple_attributes/"),
+                format!("GET /api/public/users/{USER_ID}/"),
+            ]
+        );
+        assert_eq!(server.seen()[1].body, r#"{"plan":"pro"}"#);
+        // The user as read back after the attributes were set.
+        assert!(user.attributes.iter().any(|a| a.name_std == "plan"));
+    }
 
     // The answer is the user: no read-back.
     let server = Scripted::start(vec![
@@ -289,6 +353,71 @@ async fn any_success_answer_to_set_multiple_attributes_is_a_success() {
         .unwrap();
     assert!(user.attributes.iter().any(|a| a.name_std == "plan"));
     assert_eq!(server.seen().len(), 2);
+}
+
+/// An error body cut at the size limit, or cut short, may end in the first part of the
+/// key: that part is redacted too.
+#[tokio::test]
+async fn a_key_cut_in_two_where_a_body_was_cut_is_redacted() {
+    let filler = "x".repeat(4096 - 26);
+    let server = Scripted::start(vec![
+        response(
+            "500 Internal Server Error",
+            "",
+            &format!("{filler}{KEY} and more"),
+        ),
+        cut_response(
+            "500 Internal Server Error",
+            &format!("Token {}", &KEY[..20]),
+            900,
+        ),
+    ])
+    .await;
+    let client = server.client(RetryPolicy::none());
+    let err = client.create_user(&ada()).await.unwrap_err();
+    assert_eq!(
+        err.body(),
+        Some(format!("{filler}<redacted>\n[usercom: body cut at the 4096-byte limit]").as_str())
+    );
+    let err = client.create_user(&ada()).await.unwrap_err();
+    let body = err.body().unwrap();
+    assert!(
+        body.starts_with("Token <redacted>\n[usercom: body cut short: "),
+        "{body}"
+    );
+    assert!(!format!("{err:?}").contains(&KEY[..8]), "{err:?}");
+}
+
+/// A success whose body stops arriving fails when the client's timeout runs out, as an
+/// answer whose outcome is unknown, and says that the timeout ended the read.
+#[tokio::test]
+async fn a_timeout_while_reading_a_body_says_so() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}/api/public/", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        read_request(&mut stream).await;
+        let head = "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n\
+                    Content-Length: 900\r\n\r\n{\"id\": 1";
+        stream.write_all(head.as_bytes()).await.unwrap();
+        // The rest never comes while the client waits.
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    });
+    let client = Client::builder()
+        .base_url(&base_url)
+        .api_key(KEY)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let err = client.create_user(&ada()).await.unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert_eq!(err.status(), Some(201));
+    let message = err.to_string();
+    assert!(message.contains("cut short after 8 bytes"), "{message}");
+    assert!(
+        message.contains("the client's timeout of 300ms (ClientBuilder::timeout) ran out"),
+        "{message}"
+    );
 }
 
 fn upserted(id: u64) -> Vec<u8> {
@@ -446,6 +575,32 @@ async fn the_embedded_server_agrees_with_the_client_on_every_rule() {
         ("backslash", ada().twitter_url("https://example.com\\x")),
         ("space in URL", ada().twitter_url("https://exa mple.com")),
         ("no host", ada().twitter_url("https://?q")),
+        ("padded user_id", ada().user_id(" 42")),
+        ("user_id ending in a space", ada().user_id("42 ")),
+        ("line break in user_id", ada().user_id("4\n2")),
+        ("NUL in company_id", ada().company_id("42\0")),
+        ("zero-width space in user_id", ada().user_id("4\u{200b}2")),
+        (
+            "zero-width space in email",
+            CreateUser::new().email("ada@example.org\u{200b}"),
+        ),
+        (
+            "BOM in email",
+            CreateUser::new().email("\u{feff}ada@example.org"),
+        ),
+        ("word joiner in company_id", ada().company_id("c\u{2060}1")),
+        (
+            "credentials in URL",
+            ada().twitter_url("https://user:pass@example.org/ada"),
+        ),
+        (
+            "user name in URL",
+            ada().linkedin_url("https://ada@example.org/"),
+        ),
+        (
+            "@ in a URL's path",
+            ada().twitter_url("https://example.org/@ada"),
+        ),
         (
             "fine",
             ada()

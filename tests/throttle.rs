@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,17 +14,6 @@ use usercom_mock::{Fault, MockServer, RateLimit, Route};
 
 fn inputs(n: usize) -> impl Iterator<Item = CreateUser<'static>> {
     (0..n).map(|i| CreateUser::new().email(format!("user{i}@example.org")))
-}
-
-/// Every input created once: the server stores exactly `n` users, all distinct.
-fn assert_each_created_once(server: &MockServer, n: usize) {
-    let emails: HashSet<String> = server
-        .users()
-        .iter()
-        .map(|user| user.attributes["email"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(server.user_count(), n, "users stored");
-    assert_eq!(emails.len(), n, "distinct users");
 }
 
 /// 1,000 creates at concurrency 32 against `limit`: none fails, none is created twice, and
@@ -46,7 +34,7 @@ async fn thousand_creates_against(limit: RateLimit) {
         .collect();
     assert_eq!(failed, Vec::<String>::new(), "{limit:?}");
     assert_eq!(outcomes.len(), USERS);
-    assert_each_created_once(&server, USERS);
+    common::assert_each_created_once(&server, USERS);
     let refused = server.rate_limited_count();
     assert_eq!(server.request_count(), USERS as u64 + refused, "{limit:?}");
     assert_eq!(
@@ -90,7 +78,7 @@ async fn retry_after_is_honoured_once_for_every_request_in_flight() {
     // nothing from the client while its Retry-After ran.
     assert_eq!(server.request_count(), 16);
     assert_eq!(server.requests_during_retry_after(), 0);
-    assert_each_created_once(&server, 8);
+    common::assert_each_created_once(&server, 8);
     let stats = client.throttle_stats();
     assert_eq!(stats.throttled_answers, 8);
     assert!(stats.paused >= Duration::from_secs(1), "{stats:?}");
@@ -119,12 +107,108 @@ async fn a_retry_after_longer_than_max_backoff_stops_the_requests_not_yet_sent()
     }
     assert_eq!(next.status(), Some(429));
     assert!(next.safe_to_retry() && !next.outcome_unknown());
-    assert!(next.retry_after().unwrap() > Duration::from_secs(3500));
+    // The pause lasts at most the policy's max_throttled_time (5 minutes by default), and
+    // the error names what the server asked.
+    let left = next.retry_after().unwrap();
+    assert!(
+        left <= Duration::from_secs(300) && left > Duration::from_secs(290),
+        "{left:?}"
+    );
     let message = next.to_string();
     assert!(message.contains("max_backoff"), "{message}");
+    assert!(message.contains("wait 3600s"), "{message}");
+    assert!(message.contains("max_throttled_time of 300s"), "{message}");
     assert!(message.contains("not processed"), "{message}");
     assert_eq!(server.request_count(), 1);
     assert_eq!(server.user_count(), 0);
+}
+
+#[tokio::test]
+async fn an_absurd_retry_after_holds_the_client_no_longer_than_max_throttled_time() {
+    for asked in [
+        "1000000000000",
+        "18446744073709551615",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+    ] {
+        let server = MockServer::start().await;
+        server.fail_next_with_retry_after(1, 429, asked);
+        let bound = Duration::from_millis(400);
+        let client = common::builder_for(&server)
+            .retry_policy(
+                usercom::RetryPolicy::default()
+                    .max_backoff(Duration::from_millis(100))
+                    .max_throttled_time(bound),
+            )
+            .build()
+            .unwrap();
+        let first = client
+            .create_user(&CreateUser::new().email("a@example.org"))
+            .await
+            .unwrap_err();
+        assert_eq!(first.status(), Some(429), "{asked}: {first:?}");
+        let said = first.retry_after().unwrap();
+        assert!(
+            said > Duration::from_secs(1_000_000_000),
+            "{asked}: {said:?}"
+        );
+        // Held, with what the server asked and the bound that holds instead.
+        let next = client
+            .create_user(&CreateUser::new().email("b@example.org"))
+            .await
+            .unwrap_err();
+        assert!(matches!(next, Error::Throttled { .. }), "{asked}: {next:?}");
+        assert!(next.retry_after().unwrap() <= bound, "{asked}: {next:?}");
+        let message = next.to_string();
+        assert!(message.contains(&format!("wait {said:?}")), "{message}");
+        assert!(message.contains("max_throttled_time of 400ms"), "{message}");
+        // Once the bound has passed, the client sends again.
+        tokio::time::sleep(bound).await;
+        client
+            .create_user(&CreateUser::new().email("b@example.org"))
+            .await
+            .unwrap();
+        assert_eq!(server.request_count(), 2, "{asked}");
+        assert_eq!(server.user_count(), 1, "{asked}");
+    }
+}
+
+/// A row refused again and again while other rows go through is not failed on a retry
+/// count: what counts as progress is any success since its previous refusal (while it
+/// waited out its backoff and its turn), not only one inside the refused round trip, which
+/// against a limiter that refuses at once is almost never.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_refused_at_once_waits_its_turn_while_other_rows_succeed() {
+    let server = MockServer::start().await;
+    for _ in 0..6 {
+        server.fault_when(
+            |request| {
+                request
+                    .json()
+                    .is_ok_and(|body| body["email"] == "victim@example.org")
+            },
+            Fault::status(503).with_body(Fault::HTML_PAGE),
+        );
+    }
+    // One request per 50 ms: a refusal comes back long before the next request goes, so
+    // no other row succeeds inside the victim's round trip; one does between its refusals.
+    let client = common::builder_for(&server)
+        .rate_limit(20)
+        .retry_policy(
+            usercom::RetryPolicy::default()
+                .max_retries(2)
+                .initial_backoff(Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    let rows = std::iter::once(CreateUser::new().email("victim@example.org")).chain(inputs(10));
+    let outcomes: Vec<_> = client.create_users(rows, 2).collect().await;
+    let failed: Vec<String> = outcomes
+        .iter()
+        .filter_map(|(i, r)| r.as_ref().err().map(|e| format!("{i}: {e}")))
+        .collect();
+    assert_eq!(failed, Vec::<String>::new());
+    common::assert_each_created_once(&server, 11);
+    assert_eq!(server.request_count(), 17);
 }
 
 #[tokio::test]
@@ -358,7 +442,7 @@ async fn the_client_side_limit_keeps_below_the_server_limit() {
     let outcomes: Vec<_> = client.create_users(inputs(100), 16).collect().await;
     assert!(outcomes.iter().all(|(_, r)| r.is_ok()));
     assert_eq!(server.rate_limited_count(), 0);
-    assert_each_created_once(&server, 100);
+    common::assert_each_created_once(&server, 100);
     // 100 requests at 100 a second (the first two together): the last leaves after 980 ms.
     assert!(started.elapsed() >= Duration::from_millis(980));
 }

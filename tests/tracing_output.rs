@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use usercom::{CreateUser, Error};
-use usercom_mock::{Fault, MockServer};
+use usercom_mock::{Fault, MockServer, Route};
 
 /// A `tracing` writer that keeps everything written to it.
 #[derive(Clone, Default)]
@@ -56,6 +56,16 @@ async fn exercise(server: &MockServer) -> Vec<Error> {
             .map(|user| user.id),
         None
     );
+    // A success to set_multiple_attributes that quotes the key: not a user, so the user is
+    // read back; the reason is logged at debug level, redacted.
+    server.fault_on(
+        Route::SetMultipleAttributes,
+        Fault::status(200)
+            .after_processing()
+            .with_body(&format!(r#"{{"id": "{}"}}"#, server.api_key())),
+    );
+    client.create_user(&payload).await.unwrap();
+    assert_eq!(server.pending_faults(), 0);
     for fault in [
         Fault::status(401).with_body(r#"{"detail": "Invalid token."}"#),
         Fault::status(503),
@@ -111,6 +121,11 @@ fn the_key_never_appears_in_tracing_output_and_payloads_only_at_trace_level() {
             "{level}: the key leaked into tracing output"
         );
         assert!(output.contains("usercom.request"), "{level}: {output}");
+        assert_eq!(
+            output.contains(r#"the answer is not a user error=User.com answered 200 (success) with a body that does not decode: at `id`: invalid type: string "<redacted>""#),
+            level >= tracing::Level::DEBUG,
+            "{level}: {output}"
+        );
         assert!(output.contains("attempt="), "{level}: {output}");
         assert!(output.contains("status=201"), "{level}: {output}");
         assert!(output.contains("latency_ms="), "{level}: {output}");

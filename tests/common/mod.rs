@@ -1,5 +1,6 @@
 //! What the integration tests share.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use usercom::{Client, ClientBuilder, RetryPolicy};
@@ -33,4 +34,16 @@ pub fn throttle_bounded_client(server: &MockServer) -> Client {
         )
         .build()
         .expect("the mock's settings are valid")
+}
+
+/// Every input created once: `server` stores exactly `n` users, all with distinct emails.
+#[allow(dead_code)] // not every test binary uses it
+pub fn assert_each_created_once(server: &MockServer, n: usize) {
+    let emails: HashSet<String> = server
+        .users()
+        .iter()
+        .map(|user| user.attributes["email"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(server.user_count(), n, "users stored");
+    assert_eq!(emails.len(), n, "distinct users");
 }

@@ -113,16 +113,23 @@ impl Client {
 
     /// `GET path`, decoded as a page, with its status and body kept for errors.
     async fn get_page(&self, path: &str) -> Result<ReadPage, Error> {
-        self.send_with(Method::GET, path, None, Idempotent, |status, bytes| {
-            let page: Page = decode(status, bytes)?;
-            Ok(ReadPage {
-                status,
-                body: String::from_utf8_lossy(bytes).into_owned(),
-                next: page.next,
-                results: page.results,
+        let page = self
+            .send_with(Method::GET, path, None, Idempotent, |status, body| {
+                let bytes = body?;
+                let page: Page = decode(status, bytes)?;
+                Ok(ReadPage {
+                    status,
+                    body: String::from_utf8_lossy(bytes).into_owned(),
+                    next: page.next,
+                    results: page.results,
+                })
             })
+            .await?;
+        // Kept for the errors a page can still cause (a `next` link refused).
+        Ok(ReadPage {
+            body: self.redact(page.body),
+            ..page
         })
-        .await
     }
 
     /// The request path of a `next` link, which must lie under the base URL.

@@ -244,6 +244,7 @@ impl ClientBuilder {
             .iter()
             .map(|path| crate::transport::join(&base_url, path))
             .collect::<Result<_, _>>()?;
+        let throttle = Throttle::new(rate_limit, self.retry.throttled_time_bound());
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -255,7 +256,7 @@ impl ClientBuilder {
                 api_version: self.api_version,
                 retry: self.retry,
                 api_key: api_key.into(),
-                throttle: Arc::new(Throttle::new(rate_limit)),
+                throttle: Arc::new(throttle),
             }),
             call_timeout: self.call_timeout,
         })

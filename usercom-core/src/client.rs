@@ -254,7 +254,8 @@ impl Client {
 
     /// Sends the custom attributes of `payload` to the user `id`. Any 2xx is a success: the
     /// answer is the user when it decodes as one, `None` when it is anything else (no
-    /// documentation shows its shape).
+    /// documentation shows its shape), or when it could not be read whole (cut short, over
+    /// the size limit): the attributes are set all the same.
     async fn send_custom_attributes(
         &self,
         id: u64,
@@ -263,20 +264,24 @@ impl Client {
         let path = format!("users/{id}/set_multiple_attributes/");
         let body = serde_json::to_vec(&payload.custom_attributes_body())
             .map_err(|e| Error::invalid_input("payload", e.to_string()))?;
-        self.send_with(
-            Method::POST,
-            &path,
-            Some(Bytes::from(body)),
-            Idempotent,
-            |status, bytes| match decode::<User>(status, bytes) {
-                Ok(user) => Ok(Some(user)),
-                Err(error) => {
-                    tracing::debug!(status, error = %error, "the answer is not a user");
-                    Ok(None)
-                }
-            },
-        )
-        .await
+        let answer = self
+            .send_with(
+                Method::POST,
+                &path,
+                Some(Bytes::from(body)),
+                Idempotent,
+                // The status decides: any 2xx sets the attributes, whatever its body.
+                |status, body| Ok(body.and_then(|bytes| decode::<User>(status, bytes))),
+            )
+            .await?;
+        match answer {
+            Ok(user) => Ok(Some(user)),
+            Err(error) => {
+                let error = self.redact_error(error);
+                tracing::debug!(error = %error, "the answer is not a user");
+                Ok(None)
+            }
+        }
     }
 
     /// Sets the custom attributes of `payload` on `user`, just created (`created`) or

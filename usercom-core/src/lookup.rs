@@ -197,9 +197,10 @@ mod tests {
             segment("?#%+&;=@:~._").unwrap(),
             "%3F%23%25%2B%26%3B%3D%40%3A~._"
         );
-        assert_eq!(segment("é\n").unwrap(), "%C3%A9%0A");
+        assert_eq!(segment("é|").unwrap(), "%C3%A9%7C");
         assert_eq!(segment("...").unwrap(), "...");
-        for refused in ["", " ", "\t\n", ".", ".."] {
+        // An id the client would not send in a create is not looked up either.
+        for refused in ["", " ", "\t\n", ".", "..", "é\n", " 42", "4\u{200b}2"] {
             let error = segment(refused).unwrap_err();
             assert!(
                 matches!(&error, Error::InvalidInput { attribute, .. } if attribute == "user_id"),

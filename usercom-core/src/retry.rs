@@ -22,8 +22,9 @@ use crate::Error;
 /// one that got it (see [`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit) and
 /// [`Client::throttle_stats`](crate::Client::throttle_stats)). Such an answer uses up one of
 /// the request's `max_retries` only when no other request of the client has succeeded since
-/// it was sent: while the client makes progress, a refused request simply waits its turn
-/// again. It fails when the server has kept refusing it for [`max_throttled_time`] (5 minutes
+/// the request's previous refusal (at its first, since it was sent): while the client makes
+/// progress, a refused request simply waits its turn again. A `Retry-After`, however long,
+/// holds the client's requests for at most [`max_throttled_time`]. It fails when the server has kept refusing it for [`max_throttled_time`] (5 minutes
 /// by default) or, if set, [`max_throttled_retries`] times; the error is
 /// [`Error::Throttled`], and says so.
 ///
@@ -105,7 +106,8 @@ impl RetryPolicy {
     /// How long one request may keep being refused by throttling answers (`429`, `503`),
     /// from its first refusal, while the client makes progress (default
     /// [`DEFAULT_MAX_THROTTLED_TIME`]); past it, the request fails with
-    /// [`Error::Throttled`]. See [Throttling](RetryPolicy#throttling).
+    /// [`Error::Throttled`]. It is also the longest that a server's `Retry-After` holds back
+    /// every request of the client. See [Throttling](RetryPolicy#throttling).
     ///
     /// ```
     /// use std::time::Duration;
@@ -139,6 +141,12 @@ impl RetryPolicy {
     /// How many retries are allowed.
     pub fn retries(&self) -> u32 {
         self.max_retries
+    }
+
+    /// How long one request may keep being refused: also the longest that a server's
+    /// `Retry-After` holds every request of the client.
+    pub(crate) fn throttled_time_bound(&self) -> Duration {
+        self.max_throttled_time
     }
 
     /// The longest wait before a retry, and the longest `Retry-After` waited out.

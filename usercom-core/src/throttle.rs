@@ -163,6 +163,8 @@ pub(crate) enum Refused {
         status: u16,
         /// Its body.
         body: String,
+        /// The wait it asked for (`Retry-After`), which may be longer than the pause.
+        asked: Duration,
         /// How much of the wait is left.
         remaining: Duration,
     },
@@ -267,8 +269,12 @@ struct State {
     window_kept: (Instant, Duration),
     next_slot: Instant,
     pause_until: Option<Instant>,
-    /// What asked for the current pause: status and body.
-    paused_by: Option<(u16, String)>,
+    /// What asked for the current pause: status, body, and the wait it asked for.
+    paused_by: Option<(u16, String, Duration)>,
+    /// The longest pause a `Retry-After` may cause: the retry policy's
+    /// `max_throttled_time`, so that one absurd header never holds the client longer than
+    /// its user allowed.
+    max_pause: Duration,
     last_grow: Instant,
     /// When the client last reacted to a refusal; refusals of requests sent before belong
     /// to that episode.
@@ -313,8 +319,9 @@ struct State {
 }
 
 impl Throttle {
-    /// A throttle, with the user's limit of `per_second` requests, evenly spaced, if given.
-    pub(crate) fn new(per_second: Option<NonZeroU32>) -> Throttle {
+    /// A throttle, with the user's limit of `per_second` requests, evenly spaced, if given;
+    /// a server's `Retry-After` holds every request for at most `max_pause`.
+    pub(crate) fn new(per_second: Option<NonZeroU32>, max_pause: Duration) -> Throttle {
         let now = Instant::now();
         let limiter = per_second.map(|n| {
             // Timers wake up to a millisecond late; a burst of 5 ms worth of requests (at
@@ -339,6 +346,7 @@ impl Throttle {
                 next_slot: now,
                 pause_until: None,
                 paused_by: None,
+                max_pause: max_pause.min(MAX_PAUSE),
                 last_grow: now,
                 last_reaction: None,
                 progress_since_reaction: false,
@@ -431,10 +439,11 @@ impl Throttle {
                 if let Some(until) = paused {
                     let remaining = until - now;
                     if remaining > max_wait {
-                        let (status, body) = state.paused_by.clone().unwrap_or_default();
+                        let (status, body, asked) = state.paused_by.clone().unwrap_or_default();
                         return Err(Refused::TooLong {
                             status,
                             body,
+                            asked,
                             remaining,
                         });
                     }
@@ -700,7 +709,7 @@ impl State {
     }
 
     /// Holds every request until `until`.
-    fn pause(&mut self, now: Instant, wait: Duration, by: Option<(u16, String)>) {
+    fn pause(&mut self, now: Instant, wait: Duration, by: Option<(u16, String, Duration)>) {
         let until = now + wait.min(MAX_PAUSE);
         let from = self.pause_until.map_or(now, |current| current.max(now));
         if until > from {
@@ -748,7 +757,8 @@ impl State {
     fn refused(&mut self, now: Instant, id: u64, sent_at: Option<Instant>, refusal: Refusal) {
         self.throttled_answers += 1;
         if let Some(wait) = refusal.retry_after {
-            self.pause(now, wait, Some((refusal.status, refusal.body)));
+            let by = (refusal.status, refusal.body, wait);
+            self.pause(now, wait.min(self.max_pause), Some(by));
         }
         let Some(sent) = sent_at else { return };
         let new_episode = self.last_reaction.is_none_or(|reaction| sent >= reaction);
@@ -1250,7 +1260,7 @@ mod tests {
         concurrency: usize,
         jitter: Option<u64>,
     ) -> (f64, ThrottleStats) {
-        let throttle = Arc::new(Throttle::new(None));
+        let throttle = Arc::new(Throttle::new(None, MAX_PAUSE));
         let server = Arc::new(Mutex::new(server));
         let next = Arc::new(Mutex::new(0usize));
         let started = Instant::now();
@@ -1410,7 +1420,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_window_is_recognised_while_answers_are_in_flight() {
         // A first episode showed a burst of 200; slow start has run for over a second.
-        let throttle = Arc::new(Throttle::new(None));
+        let throttle = Arc::new(Throttle::new(None, MAX_PAUSE));
         let started = Instant::now();
         {
             let mut state = throttle.lock();
@@ -1458,7 +1468,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_window_slot_frees_once_its_request_certainly_left_the_servers_window() {
-        let throttle = Arc::new(Throttle::new(None));
+        let throttle = Arc::new(Throttle::new(None, MAX_PAUSE));
         let started = Instant::now();
         let at = |ms: u64| started + Duration::from_millis(ms);
         {
@@ -1483,7 +1493,7 @@ mod tests {
 
     /// A new throttle, and `n` requests let through it at once.
     async fn sent_at_once(n: usize) -> (Arc<Throttle>, Vec<Ticket>) {
-        let throttle = Arc::new(Throttle::new(None));
+        let throttle = Arc::new(Throttle::new(None, MAX_PAUSE));
         let mut tickets = Vec::new();
         for _ in 0..n {
             tickets.push(throttle.acquire(None, MAX_PAUSE).await.unwrap());
@@ -1580,7 +1590,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_refusal_slow_to_arrive_is_judged_by_the_requests_sent_after_it_arrived() {
-        let throttle = Arc::new(Throttle::new(None));
+        let throttle = Arc::new(Throttle::new(None, MAX_PAUSE));
         let started = Instant::now();
         let at = |ms: u64| started + Duration::from_millis(ms);
         let send = |ms: u64| {
@@ -1660,7 +1670,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn pacing_resumes_from_the_end_of_a_pause_without_a_burst() {
-        let throttle = Arc::new(Throttle::new(None));
+        let throttle = Arc::new(Throttle::new(None, MAX_PAUSE));
         {
             let mut state = throttle.lock();
             state.mode = Mode::Avoid;
@@ -1693,7 +1703,7 @@ mod tests {
 
     /// The client of [`settled_at_50_then`], after the refusal.
     async fn settled_at_50_and(taken_ms: &[u64], refused_ms: u64) -> Arc<Throttle> {
-        let throttle = Arc::new(Throttle::new(None));
+        let throttle = Arc::new(Throttle::new(None, MAX_PAUSE));
         let last_refusal = Instant::now();
         {
             let mut state = throttle.lock();
@@ -1800,7 +1810,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn retry_after_holds_every_request() {
-        let throttle = Arc::new(Throttle::new(None));
+        let throttle = Arc::new(Throttle::new(None, MAX_PAUSE));
         let first = throttle.acquire(None, MAX_PAUSE).await.unwrap();
         let started = Instant::now();
         first.refused(Refusal {
@@ -1833,8 +1843,36 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn an_absurd_retry_after_holds_requests_for_the_bound_only() {
+        let bound = Duration::from_secs(300);
+        for asked in [Duration::from_secs(1_000_000_000_000), Duration::MAX] {
+            let throttle = Arc::new(Throttle::new(None, bound));
+            let started = Instant::now();
+            let first = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+            first.refused(Refusal {
+                status: 429,
+                body: String::new(),
+                retry_after: Some(asked),
+            });
+            // Refused for what the server asked, with what is left of the bound.
+            match throttle.acquire(None, Duration::from_secs(10)).await {
+                Err(Refused::TooLong {
+                    asked: said,
+                    remaining,
+                    ..
+                }) => assert_eq!((said, remaining), (asked, bound)),
+                other => panic!("{:?}", other.map(|t| t.sent_at())),
+            }
+            // Waited out, the client sends again: the pause ended at the bound.
+            let next = throttle.acquire(None, MAX_PAUSE).await.unwrap();
+            assert_eq!(next.sent_at() - started, bound);
+            assert_eq!(throttle.stats().paused, bound);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn the_user_limit_spaces_requests() {
-        let throttle = Arc::new(Throttle::new(NonZeroU32::new(4)));
+        let throttle = Arc::new(Throttle::new(NonZeroU32::new(4), MAX_PAUSE));
         let started = Instant::now();
         let mut times = Vec::new();
         for _ in 0..6 {

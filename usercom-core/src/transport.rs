@@ -62,9 +62,14 @@ impl Client {
         tracing::trace!(path, body = %String::from_utf8_lossy(&body), "usercom request body");
         let body = Some(Bytes::from(body));
         match self.fixed_url(path) {
-            Ok(url) => {
-                Either::Left(self.send_to(Method::POST, url, path, body, idempotency, decode::<R>))
-            }
+            Ok(url) => Either::Left(self.send_to(
+                Method::POST,
+                url,
+                path,
+                body,
+                idempotency,
+                decode_whole::<R>,
+            )),
             // Not `future::ready(Err(error))`, which would have room for a decoded answer.
             Err(error) => Either::Right(async move { Err(error) }),
         }
@@ -75,7 +80,7 @@ impl Client {
         &'a self,
         path: &'a str,
     ) -> impl Future<Output = Result<R, Error>> + use<'a, R> {
-        self.send_with(Method::GET, path, None, Idempotent, decode::<R>)
+        self.send_with(Method::GET, path, None, Idempotent, decode_whole::<R>)
     }
 
     /// Sends a request to `path` and decodes a success body with `decoder`.
@@ -91,7 +96,7 @@ impl Client {
         path: &'a str,
         body: Option<Bytes>,
         idempotency: Idempotency,
-        decoder: fn(u16, &[u8]) -> Result<R, Error>,
+        decoder: Decoder<R>,
     ) -> impl Future<Output = Result<R, Error>> + use<'a, R> {
         match self.url(path) {
             Ok(url) => Either::Left(self.send_to(method, url, path, body, idempotency, decoder)),
@@ -111,7 +116,7 @@ impl Client {
         path: &'a str,
         body: Option<Bytes>,
         idempotency: Idempotency,
-        decoder: fn(u16, &[u8]) -> Result<R, Error>,
+        decoder: Decoder<R>,
     ) -> impl Future<Output = Result<R, Error>> + use<'a, R> {
         async move {
             let policy = &self.inner.retry;
@@ -125,6 +130,11 @@ impl Client {
             let mut attempts = 0u32;
             let mut refusals = 0u32;
             let mut first_refusal: Option<Instant> = None;
+            // Whether the client made progress is judged from the request's first send, then
+            // from each refusal it got: successes while it waited out its backoff and its
+            // turn count, not only those inside the refused round trip (which, against a
+            // limiter that refuses at once, hardly any are).
+            let mut progress_from: Option<Instant> = None;
             loop {
                 let ticket = match self
                     .inner
@@ -143,16 +153,19 @@ impl Client {
                     Err(Refused::TooLong {
                         status,
                         body,
+                        asked,
                         remaining,
                     }) => {
                         return Err(Error::Throttled {
                             refusals,
                             waited: first_refusal.map_or(Duration::ZERO, |at| at.elapsed()),
                             bound: format!(
-                            "the retry policy's max_backoff of {:?} (User.com asked every request \
-                                 to wait {remaining:?} more)",
-                            policy.backoff_cap()
-                        ),
+                                "the retry policy's max_backoff of {:?} (User.com asked every \
+                                 request to wait {asked:?}, held for at most the policy's \
+                                 max_throttled_time of {:?}: {remaining:?} more)",
+                                policy.backoff_cap(),
+                                policy.throttled_time_bound()
+                            ),
                             source: Box::new(Error::Api {
                                 status,
                                 body,
@@ -214,7 +227,7 @@ impl Client {
                     }
                 };
                 let status = error.status();
-                let sent_at = ticket.sent_at();
+                let judged_from = *progress_from.get_or_insert(ticket.sent_at());
                 let delay = if let Error::Api {
                     status: status @ (429 | 503),
                     body,
@@ -249,7 +262,8 @@ impl Client {
                         .inner
                         .throttle
                         .last_success()
-                        .is_some_and(|at| at > sent_at);
+                        .is_some_and(|at| at > judged_from);
+                    progress_from = Some(now);
                     let delay = policy.backoff(retries_done);
                     if !progressed {
                         if retries_done >= policy.retries() {
@@ -343,7 +357,7 @@ impl Client {
         method: Method,
         url: Url,
         body: Option<Bytes>,
-        decoder: fn(u16, &[u8]) -> Result<R, Error>,
+        decoder: Decoder<R>,
     ) -> Result<(u16, R), Error> {
         let mut request = self.inner.http.request(method, url).header(
             ACCEPT,
@@ -366,69 +380,121 @@ impl Client {
         let success = (200..300).contains(&status);
         if success {
             if let Some(len) = response.content_length().filter(|len| *len > cap as u64) {
-                return Err(Error::ResponseTooLarge {
+                let too_large = Error::ResponseTooLarge {
                     status,
                     limit: cap,
                     received: len,
-                });
+                };
+                return self.decoded(status, decoder(status, Err(too_large)));
             }
         }
         let (bytes, end) = read_capped(response, cap).await;
         if !success {
-            let mut body = String::from_utf8_lossy(&bytes).into_owned();
-            match end {
-                BodyEnd::Complete => {}
-                BodyEnd::OverLimit(_) => {
-                    body.push_str(&format!("\n[usercom: body cut at the {cap}-byte limit]"));
-                }
-                BodyEnd::Broken(error) => {
-                    body.push_str(&format!("\n[usercom: body cut short: {error}]"));
-                }
-            }
+            let body = String::from_utf8_lossy(&bytes).into_owned();
+            let body = match end {
+                BodyEnd::Complete => self.redact(body),
+                BodyEnd::OverLimit(_) => format!(
+                    "{}\n[usercom: body cut at the {cap}-byte limit]",
+                    self.redact_cut(body)
+                ),
+                BodyEnd::Broken(error) => format!(
+                    "{}\n[usercom: body cut short: {}]",
+                    self.redact_cut(body),
+                    self.read_failure(error)
+                ),
+            };
             return Err(Error::Api {
                 status,
-                body: self.redact(body),
+                body,
                 retry_after,
             });
         }
+        // The status decides: a success whose body could not be read whole is still a
+        // success, and the decoder says whether the operation needed that body.
         let result = match end {
-            BodyEnd::Complete => decoder(status, &bytes),
-            BodyEnd::OverLimit(received) => Err(Error::ResponseTooLarge {
+            BodyEnd::Complete => decoder(status, Ok(&bytes)),
+            BodyEnd::OverLimit(received) => decoder(
                 status,
-                limit: cap,
-                received,
-            }),
-            BodyEnd::Broken(error) => Err(Error::Decode {
-                status,
-                path: ".".to_owned(),
-                message: format!(
-                    "the body was cut short after {} bytes: {}",
-                    bytes.len(),
-                    error.without_url()
-                ),
-                body: String::from_utf8_lossy(&bytes).into_owned(),
-            }),
+                Err(Error::ResponseTooLarge {
+                    status,
+                    limit: cap,
+                    received,
+                }),
+            ),
+            BodyEnd::Broken(error) => {
+                let cut = Error::Decode {
+                    status,
+                    path: ".".to_owned(),
+                    message: format!(
+                        "the body was cut short after {} bytes: {}",
+                        bytes.len(),
+                        self.read_failure(error)
+                    ),
+                    body: self.redact_cut(String::from_utf8_lossy(&bytes).into_owned()),
+                };
+                decoder(status, Err(cut))
+            }
         };
+        self.decoded(status, result)
+    }
+
+    /// A decoder's result, with the status of its answer; the texts of a decode error
+    /// redacted (its message may quote the body: `invalid type: string "..."`).
+    fn decoded<R>(&self, status: u16, result: Result<R, Error>) -> Result<(u16, R), Error> {
         result
             .map(|value| (status, value))
-            .map_err(|error| match error {
-                Error::Decode {
-                    status,
-                    path,
-                    message,
-                    body,
-                } => Error::Decode {
-                    status,
-                    path,
-                    message: self.redact(message),
-                    body: self.redact(body),
-                },
-                other => other,
-            })
+            .map_err(|error| self.redact_error(error))
+    }
+
+    /// Why reading a body failed, in words: a timeout says that it fired, and which.
+    fn read_failure(&self, error: reqwest::Error) -> String {
+        if error.is_timeout() {
+            format!(
+                "the client's timeout of {:?} (ClientBuilder::timeout) ran out while the \
+                 body was read ({})",
+                self.inner.timeout,
+                error.without_url()
+            )
+        } else {
+            error.without_url().to_string()
+        }
+    }
+
+    /// `error` with every text that may quote a server's body redacted of the API key.
+    pub(crate) fn redact_error(&self, error: Error) -> Error {
+        match error {
+            Error::Decode {
+                status,
+                path,
+                message,
+                body,
+            } => Error::Decode {
+                status,
+                path,
+                message: self.redact(message),
+                body: self.redact(body),
+            },
+            Error::Api {
+                status,
+                body,
+                retry_after,
+            } => Error::Api {
+                status,
+                body: self.redact(body),
+                retry_after,
+            },
+            other => other,
+        }
+    }
+
+    /// `text`, a body cut short, without the API key: whole copies of it, and a tail that
+    /// is the start of one (a key cut in two by the cut).
+    fn redact_cut(&self, text: String) -> String {
+        redact_cut(self.redact(text), &self.inner.api_key)
     }
 
     /// `text` without the API key (some servers and proxies quote the token they refuse).
-    fn redact(&self, text: String) -> String {
+    pub(crate) fn redact(&self, text: String) -> String {
         if text.contains(&*self.inner.api_key) {
             text.replace(&*self.inner.api_key, "<redacted>")
         } else {
@@ -436,6 +502,28 @@ impl Client {
         }
     }
 }
+
+/// `text` with a tail that is the start of `key` (at least one character of it) replaced
+/// by `<redacted>`: where a body was cut, the key may have been cut in two.
+fn redact_cut(mut text: String, key: &str) -> String {
+    let longest = (1..key.len().min(text.len() + 1))
+        .rev()
+        .find(|&len| key.is_char_boundary(len) && text.ends_with(&key[..len]));
+    if let Some(len) = longest {
+        text.truncate(text.len() - len);
+        text.push_str("<redacted>");
+    }
+    text
+}
+
+/// A success's body as a decoder is handed it: whole, or the error that kept it from being
+/// read whole (cut short, over the size limit), its texts redacted already.
+pub(crate) type Body<'a> = Result<&'a [u8], Error>;
+
+/// Turns a success's status and body into the operation's answer. An operation whose
+/// success does not depend on the body (setting attributes, say) succeeds on a body that
+/// could not be read; the others fail with the error they are handed.
+pub(crate) type Decoder<R> = fn(u16, Body<'_>) -> Result<R, Error>;
 
 /// How reading a body ended.
 enum BodyEnd {
@@ -480,6 +568,12 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> (Bytes, Bod
             Err(error) => return (whole(first, bytes), BodyEnd::Broken(error)),
         }
     }
+}
+
+/// The [`Decoder`] of an operation whose answer is the body: [`decode`]d whole, or the
+/// error that kept it from being read.
+pub(crate) fn decode_whole<R: DeserializeOwned>(status: u16, body: Body<'_>) -> Result<R, Error> {
+    decode(status, body?)
 }
 
 /// Decodes a success body, naming the JSON path where it failed.

@@ -33,6 +33,30 @@ fn exact_text(name: &'static str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Invisible format characters (Unicode's general category Cf: U+200B zero-width space,
+/// U+FEFF, U+2060 word joiner, ...) in a value that identifies or reaches somebody: two
+/// strings that look the same differ by one, and would name two people (or fail to name
+/// the one meant).
+fn visible(name: &'static str, value: &str) -> Result<(), Error> {
+    use icu_properties::{props::GeneralCategory, CodePointMapData};
+    let categories = CodePointMapData::<GeneralCategory>::new();
+    match value
+        .chars()
+        .find(|&c| categories.get(c) == GeneralCategory::Format)
+    {
+        Some(c) => Err(Error::invalid_value_of(
+            name,
+            format!(
+                "it contains the invisible format character U+{:04X}, which makes it differ \
+                 from the text it looks like; remove it",
+                u32::from(c)
+            ),
+            value,
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Whether `value` is printable ASCII (space to `~`) that neither starts nor ends with a
 /// space: then it has no control character and nothing to trim. Without an early exit, the
 /// loop is vectorized.
@@ -80,15 +104,13 @@ fn name_rule(name: &'static str, value: &str) -> Result<(), Error> {
 }
 
 /// `user_id` and `company_id` identify someone: a blank one identifies nobody, and would
-/// merge every user that has it into one.
+/// merge every user that has it into one; one with white space around it, a control
+/// character or an invisible one matches a different person than the one meant (an
+/// upsert would then create a second).
 #[inline]
 pub(crate) fn id(name: &'static str, value: &str) -> Result<(), Error> {
-    // A first byte that is printable ASCII other than the space settles it.
-    if value
-        .as_bytes()
-        .first()
-        .is_some_and(|b| (b'!'..=b'~').contains(b))
-    {
+    // Printable ASCII, not empty, no space at either end: nothing to refuse.
+    if !value.is_empty() && plain_text(value) {
         return Ok(());
     }
     id_rule(name, value)
@@ -105,7 +127,8 @@ fn id_rule(name: &'static str, value: &str) -> Result<(), Error> {
             value,
         ));
     }
-    Ok(())
+    exact_text(name, value)?;
+    visible(name, value)
 }
 
 #[inline]
@@ -126,6 +149,7 @@ pub(crate) fn email(name: &'static str, value: &str) -> Result<(), Error> {
 #[inline(never)]
 fn email_rule(name: &'static str, value: &str) -> Result<(), Error> {
     exact_text(name, value)?;
+    visible(name, value)?;
     let mut parts = value.split('@');
     let ok = matches!(
         (parts.next(), parts.next(), parts.next()),
@@ -171,6 +195,15 @@ pub(crate) fn url(name: &'static str, value: &str) -> Result<(), Error> {
     let url = reqwest::Url::parse(value).map_err(|e| bad(&e.to_string()))?;
     if url.host_str().is_none_or(str::is_empty) {
         return Err(bad("it has no host"));
+    }
+    // Shown to everyone who sees the profile, and stored by User.com: a password or a
+    // user name before the host is never meant to go there.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::invalid_value_of(
+            name,
+            "the URL carries credentials (`user:password@` before the host); remove them",
+            value,
+        ));
     }
     Ok(())
 }
@@ -222,7 +255,12 @@ mod tests {
         }
 
         pub(super) fn id(value: &str) -> bool {
-            !value.trim().is_empty()
+            !value.trim().is_empty() && exact_text(value) && !value.chars().any(invisible)
+        }
+
+        /// The Cf characters of the test alphabet.
+        pub(super) fn invisible(c: char) -> bool {
+            matches!(c, '\u{200b}' | '\u{feff}' | '\u{2060}' | '\u{ad}')
         }
 
         pub(super) fn email(value: &str) -> bool {
@@ -233,6 +271,7 @@ mod tests {
                     (Some(local), Some(domain), None) if !local.is_empty() && !domain.is_empty()
                 )
                 && !value.chars().any(char::is_whitespace)
+                && !value.chars().any(invisible)
         }
     }
 
@@ -242,7 +281,7 @@ mod tests {
     fn strings(len: usize) -> Vec<String> {
         const ALPHABET: &[char] = &[
             'a', '~', '!', '@', ' ', '\t', '\n', '\u{b}', '\u{c}', '\r', '\u{7f}', '\u{85}',
-            '\u{a0}', '\u{2003}', 'é', '\0',
+            '\u{a0}', '\u{2003}', 'é', '\0', '\u{200b}', '\u{feff}', '\u{2060}', '\u{ad}',
         ];
         let mut all = vec![String::new()];
         let mut last = vec![String::new()];

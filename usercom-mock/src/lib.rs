@@ -199,7 +199,10 @@ struct State {
 impl State {
     /// Notes a `Retry-After` of `seconds` sent at `now`.
     fn note_retry_after(&mut self, now: tokio::time::Instant, seconds: u64) {
-        let until = now + Duration::from_secs(seconds);
+        // An absurd value (`u64::MAX` seconds) ends past any instant: about a century.
+        let until = now
+            .checked_add(Duration::from_secs(seconds))
+            .unwrap_or_else(|| now + Duration::from_secs(u64::from(u32::MAX)));
         if self.quiet_until.is_none_or(|quiet| quiet < until) {
             self.quiet_until = Some(until);
         }

@@ -394,6 +394,21 @@ fn validate(body: &Value, version: Version) -> Result<BTreeMap<String, Value>, F
     }
 }
 
+/// Refuses text with an invisible format character (Unicode's category Cf: a zero-width
+/// space, a byte order mark, ...), which makes an id or an address differ from what it
+/// looks like.
+fn visible(text: &str, message: &str) -> Result<(), String> {
+    use icu_properties::{props::GeneralCategory, CodePointMapData};
+    let categories = CodePointMapData::<GeneralCategory>::new();
+    if text
+        .chars()
+        .any(|c| categories.get(c) == GeneralCategory::Format)
+    {
+        return Err(message.to_owned());
+    }
+    Ok(())
+}
+
 fn check(wire: Wire, value: &Value) -> Result<(), String> {
     let text = || {
         value
@@ -413,10 +428,13 @@ fn check(wire: Wire, value: &Value) -> Result<(), String> {
     match wire {
         Wire::Text => text().map(drop),
         Wire::Id => {
-            if text()?.trim().is_empty() {
+            let id = text()?;
+            if id.trim().is_empty() {
                 return Err("This field may not be blank.".into());
             }
-            Ok(())
+            let inexact = "Enter an id without surrounding white space or hidden characters.";
+            exact(id, inexact)?;
+            visible(id, inexact)
         }
         Wire::Name => {
             let name = text()?;
@@ -429,6 +447,7 @@ fn check(wire: Wire, value: &Value) -> Result<(), String> {
             let email = text()?;
             let invalid = || "Enter a valid email address.".to_owned();
             exact(email, &invalid())?;
+            visible(email, &invalid())?;
             let mut parts = email.split('@');
             match (parts.next(), parts.next(), parts.next()) {
                 (Some(l), Some(d), None)
@@ -448,6 +467,8 @@ fn check(wire: Wire, value: &Value) -> Result<(), String> {
                 Some(host)
                     if !host.is_empty()
                         && !host.starts_with(['/', '?', '#'])
+                        // No `user:password@` before the host.
+                        && !host.split(['/', '?', '#']).next().unwrap_or("").contains('@')
                         && !url.contains(char::is_whitespace)
                         && !url.contains('\\')
                         && !url.contains(char::is_control) =>
@@ -520,6 +541,19 @@ mod tests {
             assert_eq!(errors[url], ["Enter a valid URL."], "{url}");
         }
         assert_eq!(errors.len(), 8);
+        let inexact = validate(
+            &json!({"user_id": " 42", "company_id": "4\u{200b}2",
+                    "email": "ada@example.org\u{feff}",
+                    "twitter_url": "https://user:pass@example.org/ada"}),
+            Version::V1,
+        )
+        .unwrap_err();
+        let id = ["Enter an id without surrounding white space or hidden characters."];
+        assert_eq!(inexact["user_id"], id);
+        assert_eq!(inexact["company_id"], id);
+        assert_eq!(inexact["email"], ["Enter a valid email address."]);
+        assert_eq!(inexact["twitter_url"], ["Enter a valid URL."]);
+        assert_eq!(inexact.len(), 4);
         let blank_v2 = validate(&json!({"custom_id": "\t"}), Version::V2).unwrap_err();
         assert_eq!(blank_v2["custom_id"], ["This field may not be blank."]);
     }
