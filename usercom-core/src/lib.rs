@@ -32,6 +32,7 @@ mod extra_types;
 mod lookup;
 mod payload;
 pub mod read;
+mod redact;
 mod retry;
 mod throttle;
 mod transport;
