@@ -12,11 +12,13 @@
 
 mod ast;
 mod attr;
+mod case;
 mod ctxt;
 mod expand;
 mod fallback;
 mod from;
 mod manifest;
+mod newtype;
 mod pipeline;
 mod schema;
 mod table;
