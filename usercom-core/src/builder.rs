@@ -10,7 +10,7 @@ use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use reqwest::{redirect, Url};
 
 use crate::client::Inner;
-use crate::throttle::Throttle;
+use crate::http::throttle::Throttle;
 use crate::{
     ApiVersion, Client, Error, RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
@@ -240,9 +240,9 @@ impl ClientBuilder {
         let http = http
             .build()
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
-        let fixed_urls = crate::transport::FIXED_PATHS
+        let fixed_urls = crate::http::transport::FIXED_PATHS
             .iter()
-            .map(|path| crate::transport::join(&base_url, path))
+            .map(|path| crate::http::transport::join(&base_url, path))
             .collect::<Result<_, _>>()?;
         let throttle = Throttle::new(rate_limit, self.retry.throttled_time_bound());
         Ok(Client {

@@ -1,5 +1,5 @@
 //! The async client and its operations. The path every request takes (send, retry, read,
-//! decode) is in `transport`; the builder and its checks in `builder`.
+//! decode) is in `http`; the builder and its checks in `builder`; more operations in `ops`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,9 +9,9 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use reqwest::{Method, Url};
 
-use crate::retry::Idempotency::{Idempotent, NotIdempotent};
-use crate::throttle::{Throttle, ThrottleStats};
-use crate::transport::decode;
+use crate::http::retry::Idempotency::{Idempotent, NotIdempotent};
+use crate::http::throttle::{Throttle, ThrottleStats};
+use crate::http::transport::decode;
 use crate::{
     ApiVersion, ClientBuilder, CreateUser, Error, IntoUserComUser, MapsUserId, RetryPolicy, User,
 };
@@ -49,7 +49,7 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: Url,
-    /// [`FIXED_PATHS`](crate::transport::FIXED_PATHS) joined to `base_url`, in that order:
+    /// [`FIXED_PATHS`](crate::http::transport::FIXED_PATHS) joined to `base_url`, in that order:
     /// joining parses the whole URL, so it is done once, when the client is built.
     pub(crate) fixed_urls: Vec<Url>,
     pub(crate) timeout: Duration,

@@ -18,46 +18,43 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod attributes;
+// The folders show the architecture (ARCHITECTURE.md): `ops` the operations, by what they
+// act on; `http` the path of every request (transport, retry, throttle); `model` the data
+// (payload, user, values, enums, wire names); `mapping` between Rust values and User.com
+// attributes (convert, read, validate). The client, its builder, the blocking client and
+// the error are here at the top; the operations whose trait bounds a caller can miss
+// (`create_user`, `upsert_user`, ...) are in `client`, beside `Client`, so that rustc names
+// them `Client::upsert_user` in its errors (an impl elsewhere is named by its module's
+// path).
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 mod builder;
-mod bulk;
 mod client;
-pub mod convert;
-mod enums;
 mod error;
-mod extra_types;
-mod lookup;
-mod payload;
-pub mod read;
-mod redact;
-mod retry;
-mod throttle;
-mod transport;
-mod user;
-mod validate;
-mod value;
-mod wire;
+mod http;
+mod mapping;
+mod model;
+mod ops;
 
-pub use attributes::AttributeDefinition;
 pub use builder::ClientBuilder;
-pub use bulk::{BulkOptions, Progress};
 pub use client::Upserted;
 pub use client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
-#[doc(hidden)]
-pub use convert::__private;
-pub use convert::{IntoUserComUser, MapsUserId, UserComValue};
-pub use enums::{Gender, Status};
 pub use error::{Error, RequestState};
-pub use payload::{CreateUser, MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS};
-pub use read::FromUserComUser;
-pub use retry::{
+pub use http::retry::{
     RetryPolicy, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_THROTTLED_TIME,
 };
-pub use throttle::ThrottleStats;
-pub use user::{Company, List, Tag, User, UserAttribute};
-pub use value::AttributeValue;
-pub use wire::{ApiVersion, CreateUserBody, CustomAttributesBody};
+pub use http::throttle::ThrottleStats;
+#[doc(hidden)]
+pub use mapping::convert::__private;
+pub use mapping::convert::{IntoUserComUser, MapsUserId, UserComValue};
+pub use mapping::read::FromUserComUser;
+pub use mapping::{convert, read};
+pub use model::enums::{Gender, Status};
+pub use model::payload::{CreateUser, MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS};
+pub use model::user::{Company, List, Tag, User, UserAttribute};
+pub use model::value::AttributeValue;
+pub use model::wire::{ApiVersion, CreateUserBody, CustomAttributesBody};
+pub use ops::attributes::AttributeDefinition;
+pub use ops::bulk::{BulkOptions, Progress};

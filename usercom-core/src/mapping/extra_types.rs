@@ -11,9 +11,9 @@
 use std::borrow::Cow;
 
 #[cfg(any(feature = "uuid", feature = "time", feature = "rust_decimal"))]
-use crate::convert::{CustomValue, OutOfRange};
+use crate::mapping::convert::{CustomValue, OutOfRange};
 #[cfg(any(feature = "uuid", feature = "time", feature = "rust_decimal"))]
-use crate::read::{parsed_string, ReadCustom, ReadProblem};
+use crate::mapping::read::{parsed_string, ReadCustom, ReadProblem};
 #[cfg(any(feature = "uuid", feature = "time", feature = "rust_decimal"))]
 use crate::AttributeValue;
 #[cfg(any(feature = "uuid", feature = "time", feature = "rust_decimal"))]
@@ -23,7 +23,7 @@ use serde_json::Value;
 #[cfg(feature = "uuid")]
 mod uuid_impls {
     use super::*;
-    use crate::convert::{FitsString, IdText, IdValue};
+    use crate::mapping::convert::{FitsString, IdText, IdValue};
     use uuid::Uuid;
 
     impl<A> IdValue<A> for Uuid {
@@ -64,8 +64,8 @@ mod uuid_impls {
 #[cfg(feature = "url")]
 mod url_impls {
     use super::*;
-    use crate::convert::{attribute, TextValue};
-    use crate::read::{ReadProblem, ReadText};
+    use crate::mapping::convert::{attribute, TextValue};
+    use crate::mapping::read::{ReadProblem, ReadText};
     use url::Url;
 
     macro_rules! url_attributes {
@@ -98,7 +98,7 @@ mod url_impls {
 #[cfg(feature = "time")]
 mod time_impls {
     use super::*;
-    use crate::convert::{FitsDate, FitsDateTime};
+    use crate::mapping::convert::{FitsDate, FitsDateTime};
     use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Timelike};
     use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
@@ -209,7 +209,7 @@ mod time_impls {
 #[cfg(feature = "rust_decimal")]
 mod decimal_impls {
     use super::*;
-    use crate::convert::FitsFloat;
+    use crate::mapping::convert::FitsFloat;
     use rust_decimal::prelude::ToPrimitive;
     use rust_decimal::Decimal;
     use std::str::FromStr;

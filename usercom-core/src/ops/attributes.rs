@@ -4,8 +4,8 @@ use std::collections::HashSet;
 
 use reqwest::{Method, Url};
 
-use crate::retry::Idempotency::Idempotent;
-use crate::transport::decode;
+use crate::http::retry::Idempotency::Idempotent;
+use crate::http::transport::decode;
 use crate::{Client, Error};
 
 /// One custom attribute definition of the app, as `GET attributes/` lists it.

@@ -16,8 +16,8 @@ use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::retry::Idempotency::{self, Idempotent};
-use crate::throttle::{Refusal, Refused};
+use crate::http::retry::Idempotency::{self, Idempotent};
+use crate::http::throttle::{Refusal, Refused};
 use crate::{Client, Error, RequestState};
 
 tokio::task_local! {
@@ -375,7 +375,7 @@ impl Client {
             .headers()
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(crate::retry::parse_retry_after);
+            .and_then(crate::http::retry::parse_retry_after);
         let cap = self.inner.max_response_bytes;
         let success = (200..300).contains(&status);
         if success {

@@ -11,7 +11,7 @@ use super::{
     BoolValue, CustomValue, GenderValue, IdText, IdValue, IntegerValue, OutOfRange, StatusValue,
     TextValue,
 };
-use crate::value::AttributeValue;
+use crate::model::value::AttributeValue;
 use crate::{Gender, Status};
 
 macro_rules! text_types {

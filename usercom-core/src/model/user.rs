@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::enums::Reported;
+use crate::model::enums::Reported;
 use crate::{Gender, Status};
 
 /// A company the user belongs to.
@@ -221,7 +221,7 @@ impl<'de> Deserialize<'de> for User {
     }
 }
 
-impl<T: crate::enums::WireEnum> Reported<T> {
+impl<T: crate::model::enums::WireEnum> Reported<T> {
     /// A missing key means the same as `null`: not set.
     fn not_set() -> Self {
         Reported::Known(T::NOT_SET)
@@ -253,7 +253,7 @@ impl User {
 
 /// The server's text while the public field still holds what the server reported; the
 /// field's own spelling once the caller has changed it.
-fn reported_text<T: crate::enums::WireEnum + PartialEq>(
+fn reported_text<T: crate::model::enums::WireEnum + PartialEq>(
     reported: &Reported<T>,
     current: T,
 ) -> &str {

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use crate::value::AttributeValue;
+use crate::model::value::AttributeValue;
 use crate::CreateUser;
 
 /// Serialized as the body of `POST /users/` in API version 1 (the documented names); see

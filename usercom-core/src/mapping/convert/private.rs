@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub use crate::convert::attribute;
+pub use crate::mapping::convert::attribute;
 pub use ::core::option::Option;
 pub use ::core::result::Result;
 pub use ::std::borrow::Cow;
@@ -71,7 +71,7 @@ pub fn custom_owned(
     custom(user, name, value.map(|v| v.map(AttributeValue::into_owned)))
 }
 
-pub use crate::payload::set;
+pub use crate::model::payload::set;
 
 /// A standard attribute's marker type (in [`attribute`]): the attribute's name, and
 /// where its value goes in a payload. Implemented for every marker by the table.

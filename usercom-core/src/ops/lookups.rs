@@ -6,7 +6,8 @@
 
 use url::form_urlencoded;
 
-use crate::{validate, Client, Error, FromUserComUser, User};
+use crate::mapping::validate;
+use crate::{Client, Error, FromUserComUser, User};
 
 impl Client {
     /// The user whose User.com id is `id`: `GET users/<id>/`.

@@ -15,11 +15,11 @@
 
 use std::borrow::Cow;
 
-use crate::value::AttributeValue;
-pub use crate::value::OutOfRange;
+use crate::model::value::AttributeValue;
+pub use crate::model::value::OutOfRange;
 use crate::{CreateUser, Error, Gender, Status};
 
-pub use crate::payload::attribute;
+pub use crate::model::payload::attribute;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, Utc};
 
 use super::{CustomValue, OutOfRange};
-use crate::value::AttributeValue;
+use crate::model::value::AttributeValue;
 use crate::{CreateUser, Error};
 
 /// The marker the derive gives a `Fits*` trait for a field whose type it reads as one that

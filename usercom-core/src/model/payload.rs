@@ -6,11 +6,11 @@
 
 use std::borrow::Cow;
 
-use crate::convert::IdText;
 use crate::error::Error;
-use crate::validate;
-use crate::value::AttributeValue;
-use crate::wire::{ApiVersion, CreateUserBody, CustomAttributesBody};
+use crate::mapping::convert::IdText;
+use crate::mapping::validate;
+use crate::model::value::AttributeValue;
+use crate::model::wire::{ApiVersion, CreateUserBody, CustomAttributesBody};
 use crate::{Gender, Status};
 use serde::ser::{SerializeMap, Serializer};
 
@@ -107,7 +107,7 @@ macro_rules! create_user {
         }
 
         /// Marker types, one per standard attribute, naming it in compile-time messages
-        /// (see [`crate::convert`]).
+        /// (see [`crate::mapping::convert`]).
         pub mod attribute {
             $(
                 #[doc = concat!("The standard attribute `", stringify!($field), "`.")]
@@ -118,7 +118,7 @@ macro_rules! create_user {
         }
 
         $(
-            impl<'a> crate::convert::__private::Slot<'a, create_user!(@ty $family 'a)> for attribute::$field {
+            impl<'a> crate::mapping::convert::__private::Slot<'a, create_user!(@ty $family 'a)> for attribute::$field {
                 const NAME: &'static str = stringify!($field);
                 #[inline]
                 fn slot<'s>(user: &'s mut CreateUser<'a>) -> &'s mut Option<create_user!(@ty $family 'a)> {
@@ -192,7 +192,7 @@ macro_rules! create_user {
     (@reborrow Text $e:expr) => { $e.as_deref().map(Cow::Borrowed) };
     (@reborrow Id $e:expr) => { $e.as_ref().map(IdText::reborrow) };
     (@reborrow $family:ident $e:expr) => { $e };
-    // The check of each rule (see `crate::validate`).
+    // The check of each rule (see `crate::mapping::validate`).
     (@check Free $e:expr, $name:expr) => {};
     (@check Name $e:expr, $name:expr) => { if let Some(v) = &$e { validate::name($name, v)?; } };
     (@check Email $e:expr, $name:expr) => { if let Some(v) = &$e { validate::email($name, v)?; } };
