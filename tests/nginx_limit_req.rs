@@ -52,11 +52,7 @@ async fn a_thousand_creates_behind_nginx_limit_req_lose_nothing() {
     let started = std::time::Instant::now();
     let outcomes: Vec<_> = client.create_users(inputs, 32).collect().await;
     let elapsed = started.elapsed();
-    let failed: Vec<String> = outcomes
-        .iter()
-        .filter_map(|(i, r)| r.as_ref().err().map(|e| format!("{i}: {e}")))
-        .collect();
-    assert_eq!(failed, Vec::<String>::new());
+    assert_eq!(common::failures(&outcomes), Vec::<String>::new());
     assert_eq!(outcomes.len(), ROWS);
     common::assert_each_created_once(&server, ROWS);
     // nginx refused some: the run went through the limit, not around it.

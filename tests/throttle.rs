@@ -28,11 +28,11 @@ async fn thousand_creates_against(limit: RateLimit) {
         .build()
         .unwrap();
     let outcomes: Vec<_> = client.create_users(inputs(USERS), 32).collect().await;
-    let failed: Vec<String> = outcomes
-        .iter()
-        .filter_map(|(i, r)| r.as_ref().err().map(|e| format!("{i}: {e}")))
-        .collect();
-    assert_eq!(failed, Vec::<String>::new(), "{limit:?}");
+    assert_eq!(
+        common::failures(&outcomes),
+        Vec::<String>::new(),
+        "{limit:?}"
+    );
     assert_eq!(outcomes.len(), USERS);
     common::assert_each_created_once(&server, USERS);
     let refused = server.rate_limited_count();
@@ -202,11 +202,7 @@ async fn a_row_refused_at_once_waits_its_turn_while_other_rows_succeed() {
         .unwrap();
     let rows = std::iter::once(CreateUser::new().email("victim@example.org")).chain(inputs(10));
     let outcomes: Vec<_> = client.create_users(rows, 2).collect().await;
-    let failed: Vec<String> = outcomes
-        .iter()
-        .filter_map(|(i, r)| r.as_ref().err().map(|e| format!("{i}: {e}")))
-        .collect();
-    assert_eq!(failed, Vec::<String>::new());
+    assert_eq!(common::failures(&outcomes), Vec::<String>::new());
     common::assert_each_created_once(&server, 11);
     assert_eq!(server.request_count(), 17);
 }

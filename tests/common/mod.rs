@@ -47,3 +47,12 @@ pub fn assert_each_created_once(server: &MockServer, n: usize) {
     assert_eq!(server.user_count(), n, "users stored");
     assert_eq!(emails.len(), n, "distinct users");
 }
+
+/// The inputs of a bulk run that failed, as `index: error`: none, in a run that lost nothing.
+#[allow(dead_code)] // not every test binary uses it
+pub fn failures<T>(outcomes: &[(usize, Result<T, usercom::Error>)]) -> Vec<String> {
+    outcomes
+        .iter()
+        .filter_map(|(i, r)| r.as_ref().err().map(|e| format!("{i}: {e}")))
+        .collect()
+}
