@@ -16,6 +16,7 @@ use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use crate::http::next_step::{Attempts, Next};
 use crate::http::retry::Idempotency::{self, Idempotent};
 use crate::http::throttle::{Refusal, Refused};
 use crate::{Client, Error, RequestState};
@@ -126,15 +127,9 @@ impl Client {
                 limit: bound.map_or(Duration::ZERO, |(_, limit)| limit),
                 state,
             };
-            let mut retries_done = 0;
             let mut attempts = 0u32;
-            let mut refusals = 0u32;
-            let mut first_refusal: Option<Instant> = None;
-            // Whether the client made progress is judged from the request's first send, then
-            // from each refusal it got: successes while it waited out its backoff and its
-            // turn count, not only those inside the refused round trip (which, against a
-            // limiter that refuses at once, hardly any are).
-            let mut progress_from: Option<Instant> = None;
+            // What comes after a failed attempt is decided there.
+            let mut tries = Attempts::default();
             loop {
                 let ticket = match self
                     .inner
@@ -157,8 +152,8 @@ impl Client {
                         remaining,
                     }) => {
                         return Err(Error::Throttled {
-                            refusals,
-                            waited: first_refusal.map_or(Duration::ZERO, |at| at.elapsed()),
+                            refusals: tries.refusals(),
+                            waited: tries.throttled_for(Instant::now()),
                             bound: format!(
                                 "the retry policy's max_backoff of {:?} (User.com asked every \
                                  request to wait {asked:?}, held for at most the policy's \
@@ -226,9 +221,8 @@ impl Client {
                         }
                     }
                 };
-                let status = error.status();
-                let judged_from = *progress_from.get_or_insert(ticket.sent_at());
-                let delay = if let Error::Api {
+                let sent = ticket.sent_at();
+                let next = if let Error::Api {
                     status: status @ (429 | 503),
                     body,
                     retry_after,
@@ -239,51 +233,30 @@ impl Client {
                         body: body.clone(),
                         retry_after: *retry_after,
                     });
-                    refusals += 1;
-                    let now = Instant::now();
-                    let since = *first_refusal.get_or_insert(now);
-                    if let Some(bound) = policy.throttle_bound(refusals, now - since) {
-                        return Err(Error::Throttled {
-                            refusals,
-                            waited: now - since,
-                            bound,
-                            source: Box::new(error),
-                        });
-                    }
-                    if policy.retries() == 0
-                        || retry_after.is_some_and(|wait| wait > policy.backoff_cap())
-                    {
-                        return Err(error);
-                    }
-                    // While other requests of the client succeed, a refusal is the client's pace,
-                    // not this request's failure: it waits its turn again without using up a
-                    // retry.
-                    let progressed = self
-                        .inner
-                        .throttle
-                        .last_success()
-                        .is_some_and(|at| at > judged_from);
-                    progress_from = Some(now);
-                    let delay = policy.backoff(retries_done);
-                    if !progressed {
-                        if retries_done >= policy.retries() {
-                            return Err(error);
-                        }
-                        retries_done += 1;
-                    }
-                    delay
+                    let last_success = self.inner.throttle.last_success();
+                    tries.refused(policy, sent, Instant::now(), *retry_after, last_success)
                 } else {
-                    if status.is_some() {
+                    if error.status().is_some() {
                         ticket.taken();
                     } else {
                         drop(ticket);
                     }
-                    match self.inner.retry.delay(&error, idempotency, retries_done) {
-                        Some(delay) => {
-                            retries_done += 1;
-                            delay
-                        }
-                        None => return Err(error),
+                    tries.failed(policy, &error, idempotency, sent)
+                };
+                let delay = match next {
+                    Next::Retry(delay) => delay,
+                    Next::GiveUp => return Err(error),
+                    Next::Throttled {
+                        bound,
+                        refusals,
+                        waited,
+                    } => {
+                        return Err(Error::Throttled {
+                            refusals,
+                            waited,
+                            bound,
+                            source: Box::new(error),
+                        })
                     }
                 };
                 span.in_scope(|| {
