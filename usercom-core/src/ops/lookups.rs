@@ -67,7 +67,9 @@ impl Client {
     /// path segment (a `/`, space or `%` in it is sent intact). `Ok(None)` when User.com
     /// finds nobody (it answers `404`).
     ///
-    /// A `user_id` that is empty or only white space identifies nobody, and `.` and `..`
+    /// A `user_id` is checked as a create checks it: one that is empty or only white space
+    /// identifies nobody, one with white space around it, a control character or an
+    /// invisible format character (U+200B, ...) could not have been sent, and `.` and `..`
     /// cannot be sent as a path segment (URLs resolve them as "this" and "parent"
     /// directory): each is an [`Error::InvalidInput`], and nothing is sent.
     ///
