@@ -11,7 +11,7 @@ use reqwest::{Method, Url};
 
 use crate::http::retry::Idempotency::{Idempotent, NotIdempotent};
 use crate::http::throttle::{Throttle, ThrottleStats};
-use crate::http::transport::decode;
+use crate::http::transport::{decode, CallBound};
 use crate::{
     ApiVersion, ClientBuilder, CreateUser, Error, IntoUserComUser, MapsUserId, RetryPolicy, User,
 };
@@ -116,28 +116,26 @@ impl Client {
     where
         T: IntoUserComUser + ?Sized,
     {
-        self.bounded(async {
-            // The payload is kept for the second request only, on the heap: most creates
-            // have no custom attributes, and keeping it in place would add its size to every
-            // create's future (moved into a bulk stream's task, say).
-            let (body, custom) = {
-                let mut payload = CreateUser::new();
-                let body = self.checked_body(value, &mut payload)?;
-                (
-                    body,
-                    payload.has_custom_attributes().then(|| Box::new(payload)),
-                )
-            };
-            let user: User = self.post_json("users/", body, NotIdempotent).await?;
-            match custom {
-                None => Ok(user),
-                // Boxed: this second request would double the size of every create's future.
-                Some(payload) => {
-                    Box::pin(self.finish_custom_attributes(user, true, &payload)).await
-                }
+        let bound = self.call_bound();
+        // The payload is kept for the second request only, on the heap: most creates
+        // have no custom attributes, and keeping it in place would add its size to every
+        // create's future (moved into a bulk stream's task, say).
+        let (body, custom) = {
+            let mut payload = CreateUser::new();
+            let body = self.checked_body(value, &mut payload)?;
+            (
+                body,
+                payload.has_custom_attributes().then(|| Box::new(payload)),
+            )
+        };
+        let user: User = self.post_json("users/", body, NotIdempotent, bound).await?;
+        match custom {
+            None => Ok(user),
+            // Boxed: this second request would double the size of every create's future.
+            Some(payload) => {
+                Box::pin(self.finish_custom_attributes(user, true, &payload, bound)).await
             }
-        })
-        .await
+        }
     }
 
     /// Creates the user, or updates the one with the same `user_id`: `POST
@@ -161,51 +159,49 @@ impl Client {
     where
         T: IntoUserComUser + MapsUserId + ?Sized,
     {
-        self.bounded(async {
-            let mut payload = CreateUser::new();
-            let body = self.checked_body(value, &mut payload)?;
-            if payload.user_id.is_none() {
-                return Err(Error::invalid_input(
-                    "user_id",
-                    "upsert matches users on `user_id`, and this value has none",
-                ));
-            }
-            let answer: UpsertAnswer = self
-                .post_json("users/update_or_create/", body, Idempotent)
-                .await?;
-            let created = answer.created;
-            let user = match self.get_user(answer.id).await {
-                Ok(user) => user,
-                Err(source) => {
-                    // The user exists; its attributes can still be set by id.
-                    let mut custom_attributes_set = true;
-                    if payload.has_custom_attributes() {
-                        // Boxed, like every branch most upserts never take (see
-                        // `create_user`).
-                        match Box::pin(self.send_custom_attributes(answer.id, &payload)).await {
-                            Ok(Some(user)) => return Ok(Upserted { created, user }),
-                            Ok(None) => {}
-                            Err(error) => {
-                                tracing::debug!(error = %error, "setting custom attributes failed");
-                                custom_attributes_set = false;
-                            }
+        let bound = self.call_bound();
+        let mut payload = CreateUser::new();
+        let body = self.checked_body(value, &mut payload)?;
+        if payload.user_id.is_none() {
+            return Err(Error::invalid_input(
+                "user_id",
+                "upsert matches users on `user_id`, and this value has none",
+            ));
+        }
+        let answer: UpsertAnswer = self
+            .post_json("users/update_or_create/", body, Idempotent, bound)
+            .await?;
+        let created = answer.created;
+        let user = match self.get_user_in(answer.id, bound).await {
+            Ok(user) => user,
+            Err(source) => {
+                // The user exists; its attributes can still be set by id.
+                let mut custom_attributes_set = true;
+                if payload.has_custom_attributes() {
+                    // Boxed, like every branch most upserts never take (see
+                    // `create_user`).
+                    match Box::pin(self.send_custom_attributes(answer.id, &payload, bound)).await {
+                        Ok(Some(user)) => return Ok(Upserted { created, user }),
+                        Ok(None) => {}
+                        Err(error) => {
+                            tracing::debug!(error = %error, "setting custom attributes failed");
+                            custom_attributes_set = false;
                         }
                     }
-                    return Err(Error::ReadBackFailed {
-                        id: answer.id,
-                        created,
-                        custom_attributes_set,
-                        source: Box::new(source),
-                    });
                 }
-            };
-            if !payload.has_custom_attributes() {
-                return Ok(Upserted { created, user });
+                return Err(Error::ReadBackFailed {
+                    id: answer.id,
+                    created,
+                    custom_attributes_set,
+                    source: Box::new(source),
+                });
             }
-            let user = Box::pin(self.finish_custom_attributes(user, created, &payload)).await?;
-            Ok(Upserted { created, user })
-        })
-        .await
+        };
+        if !payload.has_custom_attributes() {
+            return Ok(Upserted { created, user });
+        }
+        let user = Box::pin(self.finish_custom_attributes(user, created, &payload, bound)).await?;
+        Ok(Upserted { created, user })
     }
 
     /// Sets the custom attributes of `attributes` (its standard attributes are ignored) on
@@ -236,20 +232,21 @@ impl Client {
     where
         T: IntoUserComUser + ?Sized,
     {
-        self.bounded(async {
-            let payload = checked_payload(attributes)?;
-            if !payload.has_custom_attributes() {
-                return Err(Error::invalid_input(
-                    "attributes",
-                    "this value has no custom attributes to set",
-                ));
-            }
-            match self.send_custom_attributes(user_id, &payload).await? {
-                Some(user) => Ok(user),
-                None => self.get_user(user_id).await,
-            }
-        })
-        .await
+        let bound = self.call_bound();
+        let payload = checked_payload(attributes)?;
+        if !payload.has_custom_attributes() {
+            return Err(Error::invalid_input(
+                "attributes",
+                "this value has no custom attributes to set",
+            ));
+        }
+        match self
+            .send_custom_attributes(user_id, &payload, bound)
+            .await?
+        {
+            Some(user) => Ok(user),
+            None => self.get_user_in(user_id, bound).await,
+        }
     }
 
     /// Sends the custom attributes of `payload` to the user `id`. Any 2xx is a success: the
@@ -260,6 +257,7 @@ impl Client {
         &self,
         id: u64,
         payload: &CreateUser<'_>,
+        bound: CallBound,
     ) -> Result<Option<User>, Error> {
         let path = format!("users/{id}/set_multiple_attributes/");
         let body = serde_json::to_vec(&payload.custom_attributes_body())
@@ -272,6 +270,7 @@ impl Client {
                 Idempotent,
                 // The status decides: any 2xx sets the attributes, whatever its body.
                 |status, body| Ok(body.and_then(|bytes| decode::<User>(status, bytes))),
+                bound,
             )
             .await?;
         match answer {
@@ -292,21 +291,23 @@ impl Client {
         user: User,
         created: bool,
         payload: &CreateUser<'_>,
+        bound: CallBound,
     ) -> Result<User, Error> {
         if !payload.has_custom_attributes() {
             return Ok(user);
         }
-        match self.send_custom_attributes(user.id, payload).await {
+        match self.send_custom_attributes(user.id, payload, bound).await {
             Ok(Some(user)) => Ok(user),
-            Ok(None) => self
-                .get_user(user.id)
-                .await
-                .map_err(|source| Error::ReadBackFailed {
-                    id: user.id,
-                    created,
-                    custom_attributes_set: true,
-                    source: Box::new(source),
-                }),
+            Ok(None) => {
+                self.get_user_in(user.id, bound)
+                    .await
+                    .map_err(|source| Error::ReadBackFailed {
+                        id: user.id,
+                        created,
+                        custom_attributes_set: true,
+                        source: Box::new(source),
+                    })
+            }
             Err(source) => Err(Error::AttributesNotSet {
                 user: Box::new(user),
                 created,

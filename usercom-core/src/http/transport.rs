@@ -1,7 +1,8 @@
 //! The path of every request, in one place: [`Client::send_with`] joins its URL and
 //! [`Client::send_to`] tries it under the retry policy, [`Client::attempt`] sends it once and
 //! reads the answer (its size capped, its status first), [`decode`] turns a success into the
-//! caller's type. A create reads, from `Client::create_user` in `client`: `post_json` (its
+//! caller's type. A create reads, from `Client::create_user` in `client` (which takes the call's
+//! [`CallBound`]): `post_json` (its
 //! URL joined once, [`Client::fixed_url`]) → `send_to` → `attempt` → `decode`.
 
 use std::future::Future;
@@ -18,13 +19,9 @@ use tracing::Instrument;
 
 use crate::http::next_step::{Attempts, Next};
 use crate::http::retry::Idempotency::{self, Idempotent};
-use crate::http::throttle::{Refusal, Refused};
+use crate::http::throttle::learner::Held;
+use crate::http::throttle::Refused;
 use crate::{Client, Error, RequestState};
-
-tokio::task_local! {
-    /// The deadline and bound of the call under way, set by [`Client::bounded`].
-    static CALL_BOUND: Option<(Instant, Duration)>;
-}
 
 /// The paths of the client's operations whose URLs are joined once, when the client is
 /// built (see [`Client::fixed_url`]): joining parses the whole URL again.
@@ -36,12 +33,12 @@ pub(crate) fn join(base: &Url, path: &str) -> Result<Url, Error> {
         .map_err(|e| Error::config(format!("cannot join `{path}` to the base URL: {e}")))
 }
 
-/// A deadline `limit` from now, with its bound (none for a bound too far to count).
-fn bound_from_now(limit: Duration) -> Option<(Instant, Duration)> {
-    Instant::now()
-        .checked_add(limit)
-        .map(|deadline| (deadline, limit))
-}
+/// The deadline of one call, and the bound it was set from: taken when an operation
+/// starts ([`Client::call_bound`]) and handed to every request it makes, so that the
+/// handle's call bound covers the operation as a whole (its retries, waits and further
+/// requests).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallBound(Option<(Instant, Duration)>);
 
 impl Client {
     /// POSTs the JSON `body`, already written, to `path` and decodes the answer, retrying
@@ -59,6 +56,7 @@ impl Client {
         path: &'static str,
         body: Vec<u8>,
         idempotency: Idempotency,
+        bound: CallBound,
     ) -> impl Future<Output = Result<R, Error>> + use<'a, R> {
         tracing::trace!(path, body = %String::from_utf8_lossy(&body), "usercom request body");
         let body = Some(Bytes::from(body));
@@ -70,6 +68,7 @@ impl Client {
                 body,
                 idempotency,
                 decode_whole::<R>,
+                bound,
             )),
             // Not `future::ready(Err(error))`, which would have room for a decoded answer.
             Err(error) => Either::Right(async move { Err(error) }),
@@ -80,8 +79,16 @@ impl Client {
     pub(crate) fn get_json<'a, R: DeserializeOwned>(
         &'a self,
         path: &'a str,
+        bound: CallBound,
     ) -> impl Future<Output = Result<R, Error>> + use<'a, R> {
-        self.send_with(Method::GET, path, None, Idempotent, decode_whole::<R>)
+        self.send_with(
+            Method::GET,
+            path,
+            None,
+            Idempotent,
+            decode_whole::<R>,
+            bound,
+        )
     }
 
     /// Sends a request to `path` and decodes a success body with `decoder`.
@@ -98,9 +105,12 @@ impl Client {
         body: Option<Bytes>,
         idempotency: Idempotency,
         decoder: Decoder<R>,
+        bound: CallBound,
     ) -> impl Future<Output = Result<R, Error>> + use<'a, R> {
         match self.url(path) {
-            Ok(url) => Either::Left(self.send_to(method, url, path, body, idempotency, decoder)),
+            Ok(url) => {
+                Either::Left(self.send_to(method, url, path, body, idempotency, decoder, bound))
+            }
             Err(error) => Either::Right(async move { Err(error) }),
         }
     }
@@ -110,6 +120,7 @@ impl Client {
     /// Not an `async fn`: an `async fn` keeps its arguments twice in its state (as it was
     /// called, and as the locals its body uses), an `async` block once.
     #[allow(clippy::manual_async_fn)] // not the same future: see above
+    #[allow(clippy::too_many_arguments)] // each is one fact of the request
     fn send_to<'a, R>(
         &'a self,
         method: Method,
@@ -118,10 +129,11 @@ impl Client {
         body: Option<Bytes>,
         idempotency: Idempotency,
         decoder: Decoder<R>,
+        bound: CallBound,
     ) -> impl Future<Output = Result<R, Error>> + use<'a, R> {
         async move {
             let policy = &self.inner.retry;
-            let bound = self.call_bound();
+            let CallBound(bound) = bound;
             let deadline = bound.map(|(deadline, _)| deadline);
             let timed_out = |state| Error::CallTimeout {
                 limit: bound.map_or(Duration::ZERO, |(_, limit)| limit),
@@ -145,12 +157,11 @@ impl Client {
                             RequestState::NotProcessed
                         }))
                     }
-                    Err(Refused::TooLong {
+                    Err(Refused::TooLong(Held {
                         status,
-                        body,
                         asked,
                         remaining,
-                    }) => {
+                    })) => {
                         return Err(Error::Throttled {
                             refusals: tries.refusals(),
                             waited: tries.throttled_for(Instant::now()),
@@ -161,12 +172,14 @@ impl Client {
                                 policy.backoff_cap(),
                                 policy.throttled_time_bound()
                             ),
+                            // The answer that asked was to another request: its body is not
+                            // kept (the throttle keeps no bodies).
                             source: Box::new(Error::Api {
                                 status,
-                                body,
+                                body: String::new(),
                                 retry_after: Some(remaining),
                             }),
-                        })
+                        });
                     }
                 };
                 attempts += 1;
@@ -224,15 +237,11 @@ impl Client {
                 let sent = ticket.sent_at();
                 let next = if let Error::Api {
                     status: status @ (429 | 503),
-                    body,
                     retry_after,
+                    ..
                 } = &error
                 {
-                    ticket.refused(Refusal {
-                        status: *status,
-                        body: body.clone(),
-                        retry_after: *retry_after,
-                    });
+                    ticket.refused(*status, *retry_after);
                     let last_success = self.inner.throttle.last_success();
                     tries.refused(policy, sent, Instant::now(), *retry_after, last_success)
                 } else {
@@ -293,29 +302,15 @@ impl Client {
         }
     }
 
-    /// The deadline and bound of the call under way: the one [`Client::bounded`] set for the
-    /// whole call, else one for this request alone, from the handle's call bound.
-    fn call_bound(&self) -> Option<(Instant, Duration)> {
-        CALL_BOUND
-            .try_with(|bound| *bound)
-            .ok()
-            .flatten()
-            .or_else(|| self.call_timeout.and_then(bound_from_now))
-    }
-
-    /// Runs `call`, one operation that may make several requests, under the handle's call
-    /// bound as a whole. Calls nested in it keep its deadline.
-    ///
-    /// Not an `async fn`: that would hold `call` twice (as its argument, then as what it
-    /// awaits), doubling the size of every operation's future.
-    pub(crate) fn bounded<F: Future>(&self, call: F) -> impl Future<Output = F::Output> {
-        // Nested in a bounded call, or without a bound (the default: the task-local would
-        // hold `None`, which is what its absence means).
-        if self.call_timeout.is_none() || CALL_BOUND.try_with(|_| ()).is_ok() {
-            return Either::Left(call);
-        }
-        let bound = self.call_timeout.and_then(bound_from_now);
-        Either::Right(CALL_BOUND.scope(bound, call))
+    /// A call that starts now, under the handle's call bound
+    /// ([`Client::with_call_timeout`]): its deadline, for every request the call makes.
+    pub(crate) fn call_bound(&self) -> CallBound {
+        CallBound(self.call_timeout.and_then(|limit| {
+            // No deadline for a bound too far to count.
+            Instant::now()
+                .checked_add(limit)
+                .map(|deadline| (deadline, limit))
+        }))
     }
 
     /// One attempt: send, read the capped body, decode a success.

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use reqwest::{Method, Url};
 
 use crate::http::retry::Idempotency::Idempotent;
-use crate::http::transport::decode;
+use crate::http::transport::{decode, CallBound};
 use crate::{Client, Error};
 
 /// One custom attribute definition of the app, as `GET attributes/` lists it.
@@ -59,7 +59,8 @@ impl Client {
     /// with [`AttributeDefinition::is_user_attribute`]), in the order the API lists them:
     /// `GET attributes/`, then each page's `next` link until there is none.
     ///
-    /// Each page is one request under the client's retry policy (a GET is safe to repeat).
+    /// Each page is one request under the client's retry policy (a GET is safe to repeat);
+    /// a handle's call bound ([`Client::with_call_timeout`]) covers the whole listing.
     /// A `next` link is followed only when it lies under the client's
     /// [`base_url`](Client::base_url): a link elsewhere is an error, and the API key is
     /// never sent there. A `next` link that answers `404` ends the listing (one client has
@@ -84,8 +85,9 @@ impl Client {
         let mut seen = HashSet::new();
         seen.insert(join(base, &path)?);
         let mut first = true;
+        let bound = self.call_bound();
         loop {
-            let page = match self.get_page(&path).await {
+            let page = match self.get_page(&path, bound).await {
                 Ok(page) => page,
                 Err(Error::Api { status: 404, .. }) if !first => {
                     tracing::debug!(path, "a `next` link answered 404: the end of the list");
@@ -112,18 +114,25 @@ impl Client {
     }
 
     /// `GET path`, decoded as a page, with its status and body kept for errors.
-    async fn get_page(&self, path: &str) -> Result<ReadPage, Error> {
+    async fn get_page(&self, path: &str, bound: CallBound) -> Result<ReadPage, Error> {
         let page = self
-            .send_with(Method::GET, path, None, Idempotent, |status, body| {
-                let bytes = body?;
-                let page: Page = decode(status, bytes)?;
-                Ok(ReadPage {
-                    status,
-                    body: String::from_utf8_lossy(bytes).into_owned(),
-                    next: page.next,
-                    results: page.results,
-                })
-            })
+            .send_with(
+                Method::GET,
+                path,
+                None,
+                Idempotent,
+                |status, body| {
+                    let bytes = body?;
+                    let page: Page = decode(status, bytes)?;
+                    Ok(ReadPage {
+                        status,
+                        body: String::from_utf8_lossy(bytes).into_owned(),
+                        next: page.next,
+                        results: page.results,
+                    })
+                },
+                bound,
+            )
             .await?;
         // Kept for the errors a page can still cause (a `next` link refused).
         Ok(ReadPage {

@@ -6,6 +6,7 @@
 
 use url::form_urlencoded;
 
+use crate::http::transport::CallBound;
 use crate::mapping::validate;
 use crate::{Client, Error, FromUserComUser, User};
 
@@ -22,7 +23,12 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn get_user(&self, id: u64) -> Result<User, Error> {
-        self.get_json(&format!("users/{id}/")).await
+        self.get_user_in(id, self.call_bound()).await
+    }
+
+    /// [`Client::get_user`] as part of a call bound by `bound` (a read-back).
+    pub(crate) async fn get_user_in(&self, id: u64, bound: CallBound) -> Result<User, Error> {
+        self.get_json(&format!("users/{id}/"), bound).await
     }
 
     /// The user whose email is `email`: `GET users/search/?email=<email>`, the address
@@ -59,7 +65,10 @@ impl Client {
         let query = form_urlencoded::Serializer::new(String::new())
             .append_pair("email", email)
             .finish();
-        found(self.get_json(&format!("users/search/?{query}")).await)
+        found(
+            self.get_json(&format!("users/search/?{query}"), self.call_bound())
+                .await,
+        )
     }
 
     /// The user whose `user_id` (API v1; `custom_id` in v2), the application's own
@@ -82,7 +91,8 @@ impl Client {
     /// ```
     pub async fn find_user_by_user_id(&self, user_id: &str) -> Result<Option<User>, Error> {
         let segment = path_segment("user_id", user_id)?;
-        found(self.get_json(&format!("users-by-id/{segment}/")).await)
+        let path = format!("users-by-id/{segment}/");
+        found(self.get_json(&path, self.call_bound()).await)
     }
 
     /// [`Client::get_user`], read into your own type `T` with
