@@ -4,12 +4,27 @@
 use std::io;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
-use axum::http::{header, HeaderValue, Response, StatusCode};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::Frame;
+use hyper::header::{self, HeaderValue};
+use hyper::{Response, StatusCode};
 use serde_json::{json, Value};
 
 use crate::store::FieldErrors;
 use crate::Fault;
+
+/// The body of every answer: whole, or (for [`Fault::ResetMidBody`]) a stream that fails.
+pub(crate) type Body = UnsyncBoxBody<Bytes, io::Error>;
+
+/// A body of `bytes`, whole.
+fn whole(bytes: Bytes) -> Body {
+    Full::new(bytes)
+        .map_err(|never| match never {})
+        .boxed_unsync()
+}
 
 /// `value` with each top-level value (or `value` itself, if not an object) of another JSON
 /// type, as [`Fault::WrongTypes`] documents.
@@ -49,16 +64,15 @@ pub(crate) fn reset_mid_body(earned: Answer) -> Response<Body> {
             "injected reset",
         ))
     });
-    let chunks = futures_util::StreamExt::chain(
-        futures_util::stream::iter([Ok::<_, io::Error>(half)]),
-        reset,
-    );
+    let chunks = futures_util::stream::iter([Ok::<_, io::Error>(half)])
+        .chain(reset)
+        .map(|chunk| chunk.map(Frame::data));
     let mut response = Answer {
         body: Bytes::new(),
         ..earned
     }
     .into_response();
-    *response.body_mut() = Body::from_stream(chunks);
+    *response.body_mut() = StreamBody::new(chunks).boxed_unsync();
     response
         .headers_mut()
         .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
@@ -124,7 +138,7 @@ impl Answer {
     }
 
     pub(crate) fn into_response(self) -> Response<Body> {
-        let mut response = Response::new(Body::from(self.body));
+        let mut response = Response::new(whole(self.body));
         *response.status_mut() = self.status;
         let headers = response.headers_mut();
         headers.insert(

@@ -1,7 +1,7 @@
 //! What the server answers a request that met no fault: authentication, then the
 //! documented endpoints, each on the store.
 
-use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use hyper::{header, HeaderMap, Method, StatusCode, Uri};
 use serde_json::{json, Value};
 
 use crate::answer::Answer;

@@ -1,23 +1,27 @@
 //! The server loop: connections accepted (with a backoff when `accept` fails), each served
-//! by hyper; a request recorded, checked against the rate limit, met by its fault, and
-//! answered after the server's latency.
+//! by hyper; a request read whole, recorded, checked against the rate limit, met by its
+//! fault, and answered after the server's latency.
 
 use std::future::Future;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, HeaderValue, Method, Response, StatusCode, Uri};
-use axum::Router;
+use std::convert::Infallible;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper::header::HeaderValue;
+use hyper::service::service_fn;
+use hyper::{HeaderMap, Method, Request, Response, StatusCode, Uri};
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::service::TowerToHyperService;
 use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Notify};
 
-use crate::answer::{reset_mid_body, status_answer, wrong_types, Answer};
+use crate::answer::{reset_mid_body, status_answer, wrong_types, Answer, Body};
 use crate::endpoints::route;
 use crate::shared::Shared;
 use crate::{Fault, RecordedRequest};
@@ -43,6 +47,9 @@ impl Acceptor for TcpListener {
 const ACCEPT_BACKOFF_FIRST: Duration = Duration::from_millis(10);
 /// The longest wait after failed `accept`s.
 const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
+/// The largest request body read; a larger one is answered `413` (no request of the API
+/// comes near it).
+const MAX_REQUEST_BYTES: usize = 2 * 1024 * 1024;
 
 /// Accepts connections until shutdown. Each connection is served by hyper with a handle that
 /// lets a fault close it without answering.
@@ -80,14 +87,14 @@ pub(crate) async fn serve<A: Acceptor>(
         let mut stopped = stopped.clone();
         tokio::spawn(async move {
             let kill = Arc::new(Notify::new());
-            let router = Router::new().fallback({
+            let service = service_fn({
                 let shared = shared.clone();
                 let kill = kill.clone();
-                move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-                    handle(shared.clone(), kill.clone(), method, uri, headers, body)
+                move |request| {
+                    let (shared, kill) = (shared.clone(), kill.clone());
+                    async move { Ok::<_, Infallible>(receive(shared, kill, request).await) }
                 }
             });
-            let service = TowerToHyperService::new(router);
             let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
             let connection = builder.serve_connection(TokioIo::new(stream), service);
             tokio::select! {
@@ -97,6 +104,28 @@ pub(crate) async fn serve<A: Acceptor>(
             }
         });
     }
+}
+
+/// Reads the request's body whole (up to [`MAX_REQUEST_BYTES`]), then handles it.
+async fn receive(
+    shared: Arc<Shared>,
+    kill: Arc<Notify>,
+    request: Request<Incoming>,
+) -> Response<Body> {
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_REQUEST_BYTES).collect().await {
+        Ok(body) => body.to_bytes(),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            return Answer::detail(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.")
+                .into_response()
+        }
+        // The client stopped sending mid-body.
+        Err(_) => {
+            return Answer::detail(StatusCode::BAD_REQUEST, "The request body was cut short.")
+                .into_response()
+        }
+    };
+    handle(shared, kill, parts.method, parts.uri, parts.headers, body).await
 }
 
 /// Records the request, takes its fault, and answers it. The work runs in its own task, so
