@@ -17,30 +17,35 @@ use usercom_table::Read;
 use crate::ast::{Field, Input};
 use crate::attr::Mapping;
 use crate::ctxt::Ctxt;
-use crate::expand::{self, FieldCheck, SchemaChecks};
-use crate::{schema, valid};
+use crate::expand;
+use crate::pipeline::{self, Derive};
+use crate::schema_check::{FieldCheck, SchemaChecks};
+use crate::valid;
 
 const DERIVE: &str = "FromUserComUser";
 
-/// The whole derive, on proc-macro2 types.
-pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
-    let mut cx = Ctxt::default();
-    let input = Input::from_syn(&mut cx, node, DERIVE);
-    if let Some(input) = &input {
-        valid::check(&mut cx, input);
-        check(&mut cx, input);
+/// `#[derive(FromUserComUser)]`: the struct's input as `IntoUserComUser` reads it, with the
+/// checks reading needs.
+pub(crate) struct FromUserComUser;
+
+impl Derive for FromUserComUser {
+    type Input<'a> = Input<'a>;
+
+    fn parse<'a>(cx: &mut Ctxt, node: &'a DeriveInput) -> Option<Input<'a>> {
+        Input::from_syn(cx, node, DERIVE)
     }
-    match (cx.finish(), input) {
-        (None, Some(input)) => expand(&input),
-        (error, input) => {
-            let krate = expand::crate_path(input.as_ref().and_then(|i| i.attrs.krate.as_ref()));
-            let mut tokens = error.map(|e| e.to_compile_error()).unwrap_or_default();
-            tokens.extend(fallback(node, &krate));
-            let schema = input.as_ref().and_then(|i| i.attrs.schema.as_ref());
-            let track = schema::tracking(schema.map(syn::LitStr::value).as_deref());
-            tokens.extend(quote!(const _: () = { #track };));
-            tokens
-        }
+
+    fn check(cx: &mut Ctxt, input: &Input<'_>) {
+        valid::check(cx, input);
+        check(cx, input);
+    }
+
+    fn expand(input: &Input<'_>) -> TokenStream {
+        expand(input)
+    }
+
+    fn fallback(node: &DeriveInput, input: Option<&Input<'_>>) -> TokenStream {
+        pipeline::struct_fallback(node, input, fallback)
     }
 }
 

@@ -17,10 +17,10 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod from;
-mod manifest;
 mod newtype;
 mod pipeline;
 mod schema;
+mod schema_check;
 mod table;
 mod valid;
 mod value;
@@ -44,7 +44,7 @@ pub fn derive_into_user_com_user(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(FromUserComUser, attributes(usercom))]
 pub fn derive_from_user_com_user(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    from::derive(&input).into()
+    pipeline::run::<from::FromUserComUser>(&input).into()
 }
 
 /// Implements `usercom::UserComValue` (and the value traits) for a fieldless enum: the value
@@ -54,7 +54,7 @@ pub fn derive_from_user_com_user(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(UserComValue, attributes(usercom))]
 pub fn derive_user_com_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    value::derive(&input).into()
+    pipeline::run::<value::UserComValue>(&input).into()
 }
 
 /// Expansion snapshots: what the derive generates for representative structs, formatted, so
@@ -98,7 +98,8 @@ mod tests {
             }
         };
         let file: syn::File =
-            syn::parse2(super::value::derive(&input)).expect("the expansion parses as items");
+            syn::parse2(super::pipeline::run::<super::value::UserComValue>(&input))
+                .expect("the expansion parses as items");
         insta::assert_snapshot!(prettyplease::unparse(&file));
     }
 
@@ -262,7 +263,7 @@ mod fuzz_replay {
     fn types_written_as_surely_fitting_ones_are_recognised() {
         use usercom_schema::ValueType::*;
         let fits = |ty: &str, value_type| {
-            super::expand::surely_fits(&syn::parse_str(ty).unwrap(), &value_type)
+            super::schema_check::surely_fits(&syn::parse_str(ty).unwrap(), &value_type)
         };
         for (ty, value_type) in [
             ("bool", Boolean),

@@ -4,7 +4,7 @@
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use syn::{DataStruct, DeriveInput, Fields};
+use syn::{DataStruct, DeriveInput, Field, Fields};
 
 use crate::ctxt::Ctxt;
 
@@ -74,8 +74,18 @@ const FITS: &[&str] = &[
     "FitsFixed",
 ];
 
-pub(crate) fn derive(node: &DeriveInput, data: &DataStruct) -> TokenStream {
-    let mut cx = Ctxt::default();
+/// A newtype, read: its one field and the crate's path, if given.
+pub(crate) struct Newtype<'a> {
+    field: &'a Field,
+    krate: Option<syn::Path>,
+}
+
+/// Reads a newtype; `None` (the error in `cx`) when the struct is not one.
+pub(crate) fn parse<'a>(
+    cx: &mut Ctxt,
+    node: &'a DeriveInput,
+    data: &'a DataStruct,
+) -> Option<Newtype<'a>> {
     let field = match &data.fields {
         Fields::Unnamed(fields) if fields.unnamed.len() == 1 => fields.unnamed.first(),
         _ => None,
@@ -86,31 +96,16 @@ pub(crate) fn derive(node: &DeriveInput, data: &DataStruct) -> TokenStream {
             "`#[derive(UserComValue)]` works on fieldless enums (one variant per choice) \
              and on single-field tuple structs (newtypes such as `struct Email(String);`)",
         );
-        return cx
-            .finish()
-            .map(|e| e.to_compile_error())
-            .unwrap_or_default();
+        return None;
     };
-    let mut krate_path = None;
-    for attr in node.attrs.iter().filter(|a| a.path().is_ident("usercom")) {
-        let result = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident(crate::table::keyword::CRATE) {
-                krate_path = Some(meta.value()?.call(syn::Path::parse_mod_style)?);
-            } else {
-                cx.error_spanned_by(
-                    &meta.path,
-                    "a newtype accepts only `crate = path`: its field's type decides the rest",
-                );
-            }
-            Ok(())
-        });
-        if let Err(error) = result {
-            cx.syn_error(error);
-        }
-    }
-    if let Some(error) = cx.finish() {
-        return error.to_compile_error();
-    }
+    let krate = crate::attr::newtype_crate(cx, &node.attrs);
+    Some(Newtype { field, krate })
+}
+
+/// Every value trait of `node`, forwarded to its field.
+pub(crate) fn expand(node: &DeriveInput, newtype: &Newtype) -> TokenStream {
+    let Newtype { field, krate } = newtype;
+    let krate_path = krate;
     let krate = crate::expand::crate_path(krate_path.as_ref());
     let ident = &node.ident;
     let inner = &field.ty;

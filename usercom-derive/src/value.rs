@@ -8,122 +8,92 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path, Token};
+use syn::{Data, DeriveInput, Fields, Ident, LitStr};
 
-use crate::attr::did_you_mean;
-use crate::case::{apply_case, CASE_STYLES};
+use crate::attr::{self, did_you_mean, EnumAttrs};
+use crate::case::apply_case;
 use crate::ctxt::Ctxt;
 use crate::newtype;
+use crate::pipeline::Derive;
 use crate::schema;
-use crate::table::keyword;
 
-/// The enum-level options.
-#[derive(Default)]
-struct EnumAttrs {
-    krate: Option<Path>,
-    rename_all: Option<LitStr>,
-    attribute: Option<LitStr>,
-    schema: Option<LitStr>,
+/// `#[derive(UserComValue)]`: a fieldless enum, or a newtype.
+pub(crate) struct UserComValue;
+
+/// What `UserComValue` reads.
+pub(crate) enum ValueInput<'a> {
+    /// An enum: its options, and its variants (`None` when it has none to derive, or is a
+    /// union; the error is reported then).
+    Enum {
+        node: &'a DeriveInput,
+        attrs: EnumAttrs,
+        variants: Option<Vec<Variant<'a>>>,
+    },
+    Newtype(&'a DeriveInput, newtype::Newtype<'a>),
 }
 
-/// The whole derive, on proc-macro2 types.
-pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
-    if let Data::Struct(data) = &node.data {
-        return newtype::derive(node, data);
+impl Derive for UserComValue {
+    type Input<'a> = ValueInput<'a>;
+
+    fn parse<'a>(cx: &mut Ctxt, node: &'a DeriveInput) -> Option<ValueInput<'a>> {
+        if let Data::Struct(data) = &node.data {
+            return newtype::parse(cx, node, data).map(|n| ValueInput::Newtype(node, n));
+        }
+        let attrs = attr::enum_attrs(cx, node);
+        let variants = variants(cx, node, &attrs);
+        Some(ValueInput::Enum {
+            node,
+            attrs,
+            variants,
+        })
     }
-    let mut cx = Ctxt::default();
-    let attrs = enum_attrs(&mut cx, node);
-    let variants = variants(&mut cx, node, &attrs);
-    let krate = crate::expand::crate_path(attrs.krate.as_ref());
-    if let Some(variants) = &variants {
-        check_against_schema(&mut cx, &attrs, node, variants);
-    }
-    let track = schema::tracking(attrs.schema.as_ref().map(LitStr::value).as_deref());
-    match (cx.finish(), variants) {
-        (None, Some(variants)) => expand(node, &krate, &variants, track),
-        (error, _) => {
-            let mut tokens = error.map(|e| e.to_compile_error()).unwrap_or_default();
-            tokens.extend(quote!(const _: () = { #track };));
-            tokens
+
+    fn check(cx: &mut Ctxt, input: &ValueInput<'_>) {
+        if let ValueInput::Enum {
+            node,
+            attrs,
+            variants: Some(variants),
+        } = input
+        {
+            check_against_schema(cx, attrs, node, variants);
         }
     }
-}
 
-fn enum_attrs(cx: &mut Ctxt, node: &DeriveInput) -> EnumAttrs {
-    let mut out = EnumAttrs::default();
-    for attr in node.attrs.iter().filter(|a| a.path().is_ident("usercom")) {
-        let result = attr.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(Ident::to_string)
-                .unwrap_or_default();
-            let slot = match key.as_str() {
-                "rename_all" => &mut out.rename_all,
-                keyword::ATTRIBUTE => &mut out.attribute,
-                keyword::SCHEMA => &mut out.schema,
-                keyword::CRATE => {
-                    let path = meta.value()?.call(Path::parse_mod_style)?;
-                    if out.krate.replace(path).is_some() {
-                        cx.error_spanned_by(&meta.path, "`crate` is given twice; give it once");
-                    }
-                    return Ok(());
-                }
-                _ => {
-                    let options = [
-                        "rename_all",
-                        keyword::ATTRIBUTE,
-                        keyword::SCHEMA,
-                        keyword::CRATE,
-                    ];
-                    let hint = did_you_mean(&key, options.into_iter())
-                        .map(|best| format!(" (did you mean `{best}`?)"))
-                        .unwrap_or_default();
-                    cx.error_spanned_by(
-                        &meta.path,
-                        format!(
-                            "unknown usercom option `{key}` for an enum{hint}: it accepts \
-                             `rename_all = \"snake_case\"`, `attribute = \"name\"`, \
-                             `schema = \"path\"` and `crate = path`, and variants accept \
-                             `rename = \"...\"`"
-                        ),
-                    );
-                    if meta.input.peek(Token![=]) {
-                        meta.value()?.parse::<proc_macro2::TokenTree>()?;
-                    }
-                    return Ok(());
-                }
-            };
-            let value: LitStr = meta.value()?.parse()?;
-            if slot.replace(value).is_some() {
-                cx.error_spanned_by(&meta.path, format!("`{key}` is given twice; give it once"));
+    fn expand(input: &ValueInput<'_>) -> TokenStream {
+        match input {
+            ValueInput::Enum {
+                node,
+                attrs,
+                variants: Some(variants),
+            } => {
+                let krate = crate::expand::crate_path(attrs.krate.as_ref());
+                expand(node, &krate, variants, track(attrs))
             }
-            Ok(())
-        });
-        if let Err(error) = result {
-            cx.syn_error(error);
+            // Reported by `variants` already.
+            ValueInput::Enum { variants: None, .. } => TokenStream::new(),
+            ValueInput::Newtype(node, newtype) => newtype::expand(node, newtype),
         }
     }
-    if let Some(style) = &out.rename_all {
-        if !CASE_STYLES.contains(&style.value().as_str()) {
-            let hint = did_you_mean(&style.value(), CASE_STYLES.iter().copied())
-                .map(|best| format!("; did you mean \"{best}\"?"))
-                .unwrap_or_default();
-            cx.error_spanned_by(
-                style,
-                format!(
-                    "unknown case style {:?}{hint}\nthe styles are {}",
-                    style.value(),
-                    CASE_STYLES.join(", ")
-                ),
-            );
+
+    fn fallback(_: &DeriveInput, input: Option<&ValueInput<'_>>) -> TokenStream {
+        match input {
+            Some(ValueInput::Enum { attrs, .. }) => {
+                let track = track(attrs);
+                quote!(const _: () = { #track };)
+            }
+            // A newtype has no schema, and nothing to stub.
+            Some(ValueInput::Newtype(..)) | None => TokenStream::new(),
         }
     }
-    out
+}
+
+/// The schema file tracked, so that changing it rebuilds.
+fn track(attrs: &EnumAttrs) -> TokenStream {
+    schema::tracking(attrs.schema.as_ref().map(LitStr::value).as_deref())
 }
 
 /// One variant: its name and its wire name, with the token that gave it (for errors).
-struct Variant<'a> {
+pub(crate) struct Variant<'a> {
     ident: &'a Ident,
     wire: String,
     rename: Option<LitStr>,
@@ -175,36 +145,7 @@ fn variants<'a>(
                 ),
             );
         }
-        let mut rename = None;
-        for attr in variant
-            .attrs
-            .iter()
-            .filter(|a| a.path().is_ident("usercom"))
-        {
-            let result = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("rename") {
-                    let value: LitStr = meta.value()?.parse()?;
-                    if value.value().is_empty() {
-                        cx.error_spanned_by(&value, "a wire name cannot be empty");
-                    }
-                    if rename.replace(value).is_some() {
-                        cx.error_spanned_by(&meta.path, "`rename` is given twice; give it once");
-                    }
-                } else {
-                    cx.error_spanned_by(
-                        &meta.path,
-                        "a variant accepts only `rename = \"wire name\"`",
-                    );
-                    if meta.input.peek(Token![=]) {
-                        meta.value()?.parse::<proc_macro2::TokenTree>()?;
-                    }
-                }
-                Ok(())
-            });
-            if let Err(error) = result {
-                cx.syn_error(error);
-            }
-        }
+        let rename = attr::variant_rename(cx, &variant.attrs);
         let wire = match (&rename, &style) {
             (Some(rename), _) => rename.value(),
             (None, Some(style)) => apply_case(style, &variant.ident.to_string()),
