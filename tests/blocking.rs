@@ -439,3 +439,28 @@ fn the_builders_settings_reach_the_requests() {
         .unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
 }
+
+#[test]
+fn tags_lists_and_deletes_without_an_async_runtime() {
+    let (_runtime, server) = start_server();
+    let client = client_for(&server);
+    let user = client
+        .create_user(&CreateUser::new().email(email(1)).user_id("c-1"))
+        .unwrap();
+    client.add_tag(user.id, "vip").unwrap();
+    client.add_tag_by_user_id("c-1", "beta").unwrap();
+    client.remove_tag_by_user_id("c-1", "vip").unwrap();
+    client.remove_tag(user.id, "gone").unwrap();
+    client.add_to_list(user.id, 4).unwrap();
+    client.add_to_list(user.id, 5).unwrap();
+    client.remove_from_list(user.id, 4).unwrap();
+    let stored = &server.users()[0];
+    assert_eq!(stored.tags.keys().collect::<Vec<_>>(), ["beta"]);
+    assert_eq!(stored.lists.iter().collect::<Vec<_>>(), [&5]);
+    let error = client.add_tag(user.id, " ").unwrap_err();
+    assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+
+    assert!(client.delete_user_by_user_id("c-1").unwrap());
+    assert!(!client.delete_user(user.id).unwrap());
+    assert_eq!(server.user_count(), 0);
+}

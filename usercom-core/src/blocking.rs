@@ -223,6 +223,53 @@ impl Client {
         self.wait(self.inner.find_user_by_user_id_as(user_id))
     }
 
+    /// Deletes the user whose User.com id is `id`: `true` if this call deleted it, `false`
+    /// if there was no such user; see [`crate::Client::delete_user`].
+    pub fn delete_user(&self, id: u64) -> Result<bool, Error> {
+        self.wait(self.inner.delete_user(id))
+    }
+
+    /// Deletes the user whose `user_id` is `user_id`; see
+    /// [`crate::Client::delete_user_by_user_id`].
+    pub fn delete_user_by_user_id(&self, user_id: &str) -> Result<bool, Error> {
+        self.wait(self.inner.delete_user_by_user_id(user_id))
+    }
+
+    /// Tags the user whose User.com id is `id`; see [`crate::Client::add_tag`].
+    pub fn add_tag(&self, id: u64, tag: &str) -> Result<(), Error> {
+        self.wait(self.inner.add_tag(id, tag))
+    }
+
+    /// Removes a tag from the user whose User.com id is `id`; see
+    /// [`crate::Client::remove_tag`].
+    pub fn remove_tag(&self, id: u64, tag: &str) -> Result<(), Error> {
+        self.wait(self.inner.remove_tag(id, tag))
+    }
+
+    /// Tags the user whose `user_id` is `user_id`; see
+    /// [`crate::Client::add_tag_by_user_id`].
+    pub fn add_tag_by_user_id(&self, user_id: &str, tag: &str) -> Result<(), Error> {
+        self.wait(self.inner.add_tag_by_user_id(user_id, tag))
+    }
+
+    /// Removes a tag from the user whose `user_id` is `user_id`; see
+    /// [`crate::Client::remove_tag_by_user_id`].
+    pub fn remove_tag_by_user_id(&self, user_id: &str, tag: &str) -> Result<(), Error> {
+        self.wait(self.inner.remove_tag_by_user_id(user_id, tag))
+    }
+
+    /// Puts the user whose User.com id is `id` on a list; see
+    /// [`crate::Client::add_to_list`].
+    pub fn add_to_list(&self, id: u64, list_id: u64) -> Result<(), Error> {
+        self.wait(self.inner.add_to_list(id, list_id))
+    }
+
+    /// Takes the user whose User.com id is `id` off a list; see
+    /// [`crate::Client::remove_from_list`].
+    pub fn remove_from_list(&self, id: u64, list_id: u64) -> Result<(), Error> {
+        self.wait(self.inner.remove_from_list(id, list_id))
+    }
+
     /// Every custom attribute definition of the app, all pages; see
     /// [`crate::Client::list_attributes`].
     pub fn list_attributes(&self) -> Result<Vec<crate::AttributeDefinition>, Error> {

@@ -125,6 +125,14 @@ impl Answer {
         }
     }
 
+    /// An answer with no body (a `204`).
+    pub(crate) fn empty(status: StatusCode) -> Answer {
+        Answer {
+            body: Bytes::new(),
+            ..Answer::json(status, &Value::Null)
+        }
+    }
+
     pub(crate) fn detail(status: StatusCode, message: &str) -> Answer {
         Answer::json(status, &json!({ "detail": message }))
     }

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::answer::Answer;
 use crate::route::{self, Endpoint, API_PREFIX};
 use crate::shared::Shared;
-use crate::store::{FieldErrors, Version};
+use crate::store::{FieldErrors, Store, Version};
 
 /// Authentication, then the documented routes: an unknown path is 404, a known path asked
 /// with another method 405.
@@ -44,9 +44,9 @@ pub(crate) fn route(
     let Some(endpoint) = Endpoint::of(path) else {
         return Answer::not_found();
     };
-    if method.as_str() != endpoint.allowed_method() {
+    if endpoint.route(method.as_str()).is_none() {
         return Answer {
-            allow: Some(endpoint.allowed_method()),
+            allow: Some(endpoint.allowed_methods()),
             ..Answer::detail(
                 StatusCode::METHOD_NOT_ALLOWED,
                 &format!("Method \"{method}\" not allowed."),
@@ -87,6 +87,7 @@ pub(crate) fn route(
                 Err(errors) => Answer::field_errors(errors),
             },
         },
+        Endpoint::User(id) if *method == Method::DELETE => deleted(store.delete(id)),
         Endpoint::User(id) => match store.response(id) {
             Some(user) => Answer::json(StatusCode::OK, &user),
             None => Answer::not_found(),
@@ -105,15 +106,32 @@ pub(crate) fn route(
             },
         },
         Endpoint::UserByUserId(segment) => {
-            let user_id = route::percent_decode(segment, false);
-            match store
-                .find("user_id", &user_id)
-                .and_then(|id| store.response(id))
-            {
-                Some(user) => Answer::json(StatusCode::OK, &user),
+            let found = store.find("user_id", &route::percent_decode(segment, false));
+            match found {
+                Some(id) if *method == Method::DELETE => deleted(store.delete(id)),
+                Some(id) => match store.response(id) {
+                    Some(user) => Answer::json(StatusCode::OK, &user),
+                    None => Answer::not_found(),
+                },
                 None => Answer::not_found(),
             }
         }
+        Endpoint::Tag(id, add) => tag(store, Some(id), add, body),
+        Endpoint::TagByUserId(segment, add) => {
+            let found = store.find("user_id", &route::percent_decode(segment, false));
+            tag(store, found, add, body)
+        }
+        Endpoint::List(id, add) => match field(body, "list").map(|v| v.as_u64()) {
+            Err(answer) => answer,
+            Ok(Some(list)) if list > 0 => match store.list(id, list, add) {
+                true => Answer::json(StatusCode::OK, &json!({})),
+                false => Answer::not_found(),
+            },
+            Ok(_) => Answer::field_errors(FieldErrors::from([(
+                "list".to_owned(),
+                vec!["A valid integer is required.".to_owned()],
+            )])),
+        },
         Endpoint::Attributes => match store.attributes_page(uri.query(), &shared.base_url) {
             Some(page) => Answer::json(StatusCode::OK, &page),
             None => Answer::detail(StatusCode::NOT_FOUND, "Invalid cursor"),
@@ -127,4 +145,60 @@ pub(crate) fn route(
             },
         },
     }
+}
+
+/// A delete's answer: `204` with no body, or `404` when there was nothing to delete.
+fn deleted(found: bool) -> Answer {
+    if found {
+        Answer::empty(StatusCode::NO_CONTENT)
+    } else {
+        Answer::not_found()
+    }
+}
+
+/// The value of `name` in a JSON object `body`, or the `400` DRF answers when the body is
+/// not JSON or the field is missing.
+fn field(body: &[u8], name: &str) -> Result<Value, Answer> {
+    let value = serde_json::from_slice::<Value>(body)
+        .map_err(|e| Answer::detail(StatusCode::BAD_REQUEST, &format!("JSON parse error - {e}")))?;
+    match value.get(name) {
+        Some(value) if !value.is_null() => Ok(value.clone()),
+        _ => Err(Answer::field_errors(FieldErrors::from([(
+            name.to_owned(),
+            vec!["This field is required.".to_owned()],
+        )]))),
+    }
+}
+
+/// `add_tag/` or `remove_tag/` for the user `id` (`None`: nobody matched), with the tag's
+/// name in the body's `name`. A blank name is refused as DRF refuses it; a name with white
+/// space around it too, as the client refuses it (the real server would trim it).
+fn tag(store: &mut Store, id: Option<u64>, add: bool, body: &[u8]) -> Answer {
+    let name = match field(body, "name") {
+        Err(answer) => return answer,
+        Ok(Value::String(name)) => name,
+        Ok(_) => return one_error("name", "Not a valid string."),
+    };
+    if name.trim().is_empty() {
+        return one_error("name", "This field may not be blank.");
+    }
+    if name.trim() != name || name.chars().any(char::is_control) {
+        return one_error("name", "Enter a valid tag name.");
+    }
+    match id.and_then(|id| store.tag(id, &name, add)) {
+        None => Answer::not_found(),
+        Some((created, tag_id)) if add => Answer::json(
+            StatusCode::OK,
+            &json!({"created": created, "tag": {"id": tag_id, "name": name}}),
+        ),
+        Some(_) => Answer::json(StatusCode::OK, &json!({})),
+    }
+}
+
+/// A `400` naming one field.
+fn one_error(field: &str, message: &str) -> Answer {
+    Answer::field_errors(FieldErrors::from([(
+        field.to_owned(),
+        vec![message.to_owned()],
+    )]))
 }

@@ -20,6 +20,12 @@ pub(crate) enum Endpoint<'a> {
     Search,
     /// `users-by-id/<user_id>/`, with the segment as received (still percent-encoded)
     UserByUserId(&'a str),
+    /// `users/<id>/add_tag/` (`true`) or `users/<id>/remove_tag/` (`false`)
+    Tag(u64, bool),
+    /// `users-by-id/<user_id>/add_tag/` or `.../remove_tag/`, the segment as received
+    TagByUserId(&'a str, bool),
+    /// `users/<id>/add_to_list/` (`true`) or `users/<id>/remove_from_list/` (`false`)
+    List(u64, bool),
 }
 
 impl<'a> Endpoint<'a> {
@@ -36,39 +42,56 @@ impl<'a> Endpoint<'a> {
                 user_id(id).map(Endpoint::SetMultipleAttributes)
             }
             ["attributes"] => Some(Endpoint::Attributes),
+            ["users", id, "add_tag"] => user_id(id).map(|id| Endpoint::Tag(id, true)),
+            ["users", id, "remove_tag"] => user_id(id).map(|id| Endpoint::Tag(id, false)),
+            ["users", id, "add_to_list"] => user_id(id).map(|id| Endpoint::List(id, true)),
+            ["users", id, "remove_from_list"] => user_id(id).map(|id| Endpoint::List(id, false)),
             ["users-by-id", user_id] if !user_id.is_empty() => {
                 Some(Endpoint::UserByUserId(user_id))
+            }
+            ["users-by-id", user_id, "add_tag"] if !user_id.is_empty() => {
+                Some(Endpoint::TagByUserId(user_id, true))
+            }
+            ["users-by-id", user_id, "remove_tag"] if !user_id.is_empty() => {
+                Some(Endpoint::TagByUserId(user_id, false))
             }
             _ => None,
         }
     }
 
-    /// The one method the endpoint answers, for the `Allow` header of a 405.
-    pub(crate) fn allowed_method(self) -> &'static str {
+    /// The methods the endpoint answers, as the `Allow` header of a 405 lists them.
+    pub(crate) fn allowed_methods(self) -> &'static str {
         match self {
-            Endpoint::Users | Endpoint::UpdateOrCreate | Endpoint::SetMultipleAttributes(_) => {
-                "POST"
-            }
-            Endpoint::User(_)
-            | Endpoint::Attributes
-            | Endpoint::Search
-            | Endpoint::UserByUserId(_) => "GET",
+            Endpoint::Users
+            | Endpoint::UpdateOrCreate
+            | Endpoint::SetMultipleAttributes(_)
+            | Endpoint::Tag(..)
+            | Endpoint::TagByUserId(..)
+            | Endpoint::List(..) => "POST",
+            Endpoint::User(_) | Endpoint::UserByUserId(_) => "GET, DELETE",
+            Endpoint::Attributes | Endpoint::Search => "GET",
         }
     }
 
     /// The route a request with `method` to this endpoint takes, if the method is allowed.
-    fn route(self, method: &str) -> Option<Route> {
-        if method != self.allowed_method() {
-            return None;
-        }
-        Some(match self {
-            Endpoint::Users => Route::CreateUser,
-            Endpoint::UpdateOrCreate => Route::UpdateOrCreate,
-            Endpoint::User(_) => Route::GetUser,
-            Endpoint::SetMultipleAttributes(_) => Route::SetMultipleAttributes,
-            Endpoint::Attributes => Route::ListAttributes,
-            Endpoint::Search => Route::FindUserByEmail,
-            Endpoint::UserByUserId(_) => Route::FindUserByUserId,
+    pub(crate) fn route(self, method: &str) -> Option<Route> {
+        Some(match (self, method) {
+            (Endpoint::Users, "POST") => Route::CreateUser,
+            (Endpoint::UpdateOrCreate, "POST") => Route::UpdateOrCreate,
+            (Endpoint::User(_), "GET") => Route::GetUser,
+            (Endpoint::User(_), "DELETE") => Route::DeleteUser,
+            (Endpoint::SetMultipleAttributes(_), "POST") => Route::SetMultipleAttributes,
+            (Endpoint::Attributes, "GET") => Route::ListAttributes,
+            (Endpoint::Search, "GET") => Route::FindUserByEmail,
+            (Endpoint::UserByUserId(_), "GET") => Route::FindUserByUserId,
+            (Endpoint::UserByUserId(_), "DELETE") => Route::DeleteUserByUserId,
+            (Endpoint::Tag(_, true), "POST") => Route::AddTag,
+            (Endpoint::Tag(_, false), "POST") => Route::RemoveTag,
+            (Endpoint::TagByUserId(_, true), "POST") => Route::AddTagByUserId,
+            (Endpoint::TagByUserId(_, false), "POST") => Route::RemoveTagByUserId,
+            (Endpoint::List(_, true), "POST") => Route::AddToList,
+            (Endpoint::List(_, false), "POST") => Route::RemoveFromList,
+            _ => return None,
         })
     }
 }
@@ -163,6 +186,29 @@ pub enum Route {
     /// / `custom_id` (v2) is exactly the percent-decoded segment (`a%2Fb` is `a/b`). None:
     /// `404 {"detail": "Not found."}`.
     FindUserByUserId,
+    /// `DELETE users/<id>/`: delete a user. `204` with no body, then `404` for that id.
+    DeleteUser,
+    /// `DELETE users-by-id/<user_id>/`: delete the first user, in creation order, whose
+    /// `user_id` is the percent-decoded segment. `204`, or `404` when there is none.
+    DeleteUserByUserId,
+    /// `POST users/<id>/add_tag/` with `{"name": <tag>}`: tag a user (a tag the app does not
+    /// have yet is created; one the user has already is no error). Answers `200
+    /// {"created": <whether the app's tag is new>, "tag": {"id", "name"}}`.
+    AddTag,
+    /// `POST users/<id>/remove_tag/` with `{"name": <tag>}`: untag a user. `200 {}`, also
+    /// when the user did not have the tag.
+    RemoveTag,
+    /// `POST users-by-id/<user_id>/add_tag/`: [`Route::AddTag`] by the user's `user_id`.
+    AddTagByUserId,
+    /// `POST users-by-id/<user_id>/remove_tag/`: [`Route::RemoveTag`] by the user's
+    /// `user_id`.
+    RemoveTagByUserId,
+    /// `POST users/<id>/add_to_list/` with `{"list": <list id>}`: put a user on a list (any
+    /// positive list id is a list, named `List <id>`). `200 {}`, also when the user was on it.
+    AddToList,
+    /// `POST users/<id>/remove_from_list/` with `{"list": <list id>}`: take a user off a list.
+    /// `200 {}`, also when the user was not on it.
+    RemoveFromList,
 }
 
 impl Route {
@@ -240,6 +286,43 @@ mod tests {
             ("GET", "/api/public/users-by-id/", None),
             ("GET", "/api/public/users-by-id/a/b/", None),
             ("POST", "/api/public/users-by-id/u-1/", None),
+            ("DELETE", "/api/public/users/7/", Some(Route::DeleteUser)),
+            ("DELETE", "/api/public/users/", None),
+            (
+                "DELETE",
+                "/api/public/users-by-id/a%2Fb/",
+                Some(Route::DeleteUserByUserId),
+            ),
+            ("POST", "/api/public/users/7/add_tag/", Some(Route::AddTag)),
+            ("DELETE", "/api/public/users/7/add_tag/", None),
+            (
+                "POST",
+                "/api/public/users/7/remove_tag/",
+                Some(Route::RemoveTag),
+            ),
+            (
+                "POST",
+                "/api/public/users-by-id/u-1/add_tag/",
+                Some(Route::AddTagByUserId),
+            ),
+            (
+                "POST",
+                "/api/public/users-by-id/u-1/remove_tag/",
+                Some(Route::RemoveTagByUserId),
+            ),
+            ("POST", "/api/public/users-by-id//add_tag/", None),
+            (
+                "POST",
+                "/api/public/users/7/add_to_list/",
+                Some(Route::AddToList),
+            ),
+            (
+                "POST",
+                "/api/public/users/7/remove_from_list/",
+                Some(Route::RemoveFromList),
+            ),
+            ("POST", "/api/public/users/x/add_to_list/", None),
+            ("GET", "/api/public/users/7/remove_from_list/", None),
         ];
         for (method, path, route) in cases {
             assert_eq!(Route::of(method, path), route, "{method} {path}");

@@ -1,6 +1,6 @@
 //! The server's users, the documented validation, and the responses in the documented shape.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
@@ -87,6 +87,10 @@ pub struct StoredUser {
     pub created_at: DateTime<Utc>,
     /// When it was last changed.
     pub updated_at: DateTime<Utc>,
+    /// Its tags: name -> the app's id of the tag.
+    pub tags: BTreeMap<String, u64>,
+    /// The ids of the lists it is on.
+    pub lists: BTreeSet<u64>,
 }
 
 impl StoredUser {
@@ -122,13 +126,23 @@ impl StoredUser {
                 })
             })
             .collect();
+        let tags: Vec<Value> = self
+            .tags
+            .iter()
+            .map(|(name, id)| json!({"id": id, "name": name}))
+            .collect();
+        let lists: Vec<Value> = self
+            .lists
+            .iter()
+            .map(|id| json!({"id": id, "name": format!("List {id}"), "description": null}))
+            .collect();
         json!({
             "updated_at": timestamp(self.updated_at),
             "companies": [],
             "key": self.key,
             "city": text("city"),
             "linkedin_url": text("linkedin_url"),
-            "tags": [],
+            "tags": tags,
             "last_contacted": null,
             "phone_number": text("phone_number"),
             "facebook_url": text("facebook_url"),
@@ -154,7 +168,7 @@ impl StoredUser {
             "name": name,
             "created_at": timestamp(self.created_at),
             "last_seen": null,
-            "lists": [],
+            "lists": lists,
             "attributes": attributes,
             "browser_language": null,
             "id": self.id,
@@ -177,6 +191,8 @@ pub(crate) struct Store {
     definitions: Vec<AttributeDefinition>,
     /// The most definitions one page of `GET attributes/` lists.
     page_size: usize,
+    /// The app's tags: name -> id, in the order they were first added.
+    tag_ids: BTreeMap<String, u64>,
 }
 
 /// The most definitions a page of `GET attributes/` lists unless a test sets another size.
@@ -193,6 +209,7 @@ impl Store {
             attribute_ids: BTreeMap::new(),
             definitions: Vec::new(),
             page_size: DEFAULT_PAGE_SIZE,
+            tag_ids: BTreeMap::new(),
         }
     }
 
@@ -273,6 +290,8 @@ impl Store {
                 custom: BTreeMap::new(),
                 created_at: now,
                 updated_at: now,
+                tags: BTreeMap::new(),
+                lists: BTreeSet::new(),
             },
         );
         id
@@ -304,6 +323,45 @@ impl Store {
             }
             None => Ok((self.insert(attributes), true)),
         }
+    }
+
+    /// Deletes the user `id`; whether there was one.
+    pub(crate) fn delete(&mut self, id: u64) -> bool {
+        self.users.remove(&id).is_some()
+    }
+
+    /// Adds the tag `name` to the user `id` (`add`) or removes it; `None` when there is no
+    /// such user, else whether the app's tag was created now, and its id (adding only).
+    pub(crate) fn tag(&mut self, id: u64, name: &str, add: bool) -> Option<(bool, u64)> {
+        let user = self.users.get_mut(&id)?;
+        if !add {
+            user.tags.remove(name);
+            return Some((false, self.tag_ids.get(name).copied().unwrap_or(0)));
+        }
+        let next = self.tag_ids.len() as u64 + 1;
+        let created = !self.tag_ids.contains_key(name);
+        let tag_id = *self.tag_ids.entry(name.to_owned()).or_insert(next);
+        if user.tags.insert(name.to_owned(), tag_id).is_none() {
+            user.updated_at = Utc::now();
+        }
+        Some((created, tag_id))
+    }
+
+    /// Puts the user `id` on the list `list` (`add`) or takes it off; whether there is such
+    /// a user.
+    pub(crate) fn list(&mut self, id: u64, list: u64, add: bool) -> bool {
+        let Some(user) = self.users.get_mut(&id) else {
+            return false;
+        };
+        let changed = if add {
+            user.lists.insert(list)
+        } else {
+            user.lists.remove(&list)
+        };
+        if changed {
+            user.updated_at = Utc::now();
+        }
+        true
     }
 
     /// `POST users/<id>/set_multiple_attributes/`. With definitions, only `user` attributes

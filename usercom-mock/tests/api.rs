@@ -458,8 +458,11 @@ async fn unknown_paths_are_404_and_known_paths_asked_with_another_method_405() {
     for (method, path, allow) in [
         ("GET", "users/".to_owned(), "POST"),
         ("GET", "users/update_or_create/".to_owned(), "POST"),
-        ("DELETE", format!("users/{id}/"), "GET"),
-        ("POST", format!("users/{id}/"), "GET"),
+        ("PATCH", format!("users/{id}/"), "GET, DELETE"),
+        ("POST", format!("users/{id}/"), "GET, DELETE"),
+        ("POST", "users-by-id/u-1/".to_owned(), "GET, DELETE"),
+        ("GET", format!("users/{id}/add_tag/"), "POST"),
+        ("DELETE", format!("users/{id}/remove_from_list/"), "POST"),
         (
             "GET",
             format!("users/{id}/set_multiple_attributes/"),

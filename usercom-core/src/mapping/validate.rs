@@ -131,6 +131,21 @@ fn id_rule(name: &'static str, value: &str) -> Result<(), Error> {
     visible(name, value)
 }
 
+/// A tag's name: one that is empty or only white space names no tag; one with white space
+/// around it, a control character or an invisible one names another tag than the one it
+/// looks like (User.com would trim it, or keep two tags that read the same).
+pub(crate) fn tag(name: &'static str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid_value_of(
+            name,
+            "it is empty or only white space, which names no tag; give the tag's name",
+            value,
+        ));
+    }
+    exact_text(name, value)?;
+    visible(name, value)
+}
+
 #[inline]
 pub(crate) fn email(name: &'static str, value: &str) -> Result<(), Error> {
     // Printable ASCII without a space (so no white space and no control character), and
