@@ -464,3 +464,39 @@ fn tags_lists_and_deletes_without_an_async_runtime() {
     assert!(!client.delete_user(user.id).unwrap());
     assert_eq!(server.user_count(), 0);
 }
+
+#[test]
+fn updates_and_lists_every_user_without_an_async_runtime() {
+    let (_runtime, server) = start_server();
+    let client = client_for(&server);
+    for n in 0..3 {
+        let user_id = format!("c-{n}");
+        client
+            .create_user(&CreateUser::new().email(email(n)).user_id(user_id))
+            .unwrap();
+    }
+    server.set_users_page_size(2);
+    let first = server.users()[0].id;
+    let user = client
+        .update_user(first, &CreateUser::new().city("Oslo"))
+        .unwrap();
+    assert_eq!(user.city.as_deref(), Some("Oslo"));
+    let user = client
+        .update_user_by_user_id(&CreateUser::new().user_id("c-1").city("Rome"))
+        .unwrap();
+    assert_eq!(user.city.as_deref(), Some("Rome"));
+
+    let mut users = client.users();
+    let listed: Vec<String> = users
+        .by_ref()
+        .map(|user| user.unwrap().email.unwrap())
+        .collect();
+    assert_eq!(listed, [email(0), email(1), email(2)]);
+    assert!(users.next().is_none(), "fused");
+    let gets = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .count();
+    assert_eq!(gets, 2);
+}

@@ -32,14 +32,21 @@
 
 use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
 
-use crate::{ApiVersion, Error, FromUserComUser, IntoUserComUser, MapsUserId, Upserted, User};
+mod iter;
+
+use iter::Blocking;
+pub use iter::{Outcomes, Users};
+
+use crate::{
+    ApiVersion, Error, FromUserComUser, IntoUserComUser, MapsUserId, UpdatableByUserId, Upserted,
+    User,
+};
 
 /// A blocking User.com client: the async [`crate::Client`]'s operations as plain calls.
 ///
@@ -223,6 +230,38 @@ impl Client {
         self.wait(self.inner.find_user_by_user_id_as(user_id))
     }
 
+    /// Every user of the app, read page by page as the iteration goes; see
+    /// [`crate::Client::users`].
+    ///
+    /// ```no_run
+    /// # fn run(client: usercom_core::blocking::Client) -> Result<(), usercom_core::Error> {
+    /// for user in client.users() {
+    ///     println!("{}", user?.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn users(&self) -> Users<'_> {
+        Users(Blocking::new(self, self.inner.users()))
+    }
+
+    /// Updates the user whose User.com id is `id` with the attributes of `value`; see
+    /// [`crate::Client::update_user`].
+    pub fn update_user<T>(&self, id: u64, value: &T) -> Result<User, Error>
+    where
+        T: IntoUserComUser + ?Sized,
+    {
+        self.wait(self.inner.update_user(id, value))
+    }
+
+    /// Updates the user whose `user_id` is `value`'s own; see
+    /// [`crate::Client::update_user_by_user_id`].
+    pub fn update_user_by_user_id<T>(&self, value: &T) -> Result<User, Error>
+    where
+        T: IntoUserComUser + UpdatableByUserId + ?Sized,
+    {
+        self.wait(self.inner.update_user_by_user_id(value))
+    }
+
     /// Deletes the user whose User.com id is `id`: `true` if this call deleted it, `false`
     /// if there was no such user; see [`crate::Client::delete_user`].
     pub fn delete_user(&self, id: u64) -> Result<bool, Error> {
@@ -381,10 +420,7 @@ impl Client {
     where
         S: Stream<Item = (usize, Result<T, Error>)> + Send + 'a,
     {
-        Outcomes {
-            client: self,
-            stream: Some(Box::pin(stream)),
-        }
+        Outcomes(Blocking::new(self, stream))
     }
 }
 
@@ -413,53 +449,6 @@ impl Wake for Unpark {
 
     fn wake_by_ref(self: &Arc<Self>) {
         self.0.unpark();
-    }
-}
-
-/// The outcomes of [`Client::create_users`] or [`Client::upsert_users`]: one
-/// `(index, result)` per input, in completion order.
-///
-/// Each [`next`](Iterator::next) blocks until the next request completes. The operation
-/// advances only while a `next` waits, exactly as the async stream advances only while it
-/// is polled: inputs are pulled as requests complete, at most `concurrency` in flight.
-pub struct Outcomes<'a, T> {
-    client: &'a Client,
-    /// `None` once the stream has ended.
-    stream: Option<OutcomeStream<'a, T>>,
-}
-
-/// The async client's outcome stream of a bulk operation.
-type OutcomeStream<'a, T> = Pin<Box<dyn Stream<Item = (usize, Result<T, Error>)> + Send + 'a>>;
-
-impl<T> Iterator for Outcomes<'_, T> {
-    type Item = (usize, Result<T, Error>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let stream = self.stream.as_mut()?;
-        let outcome = self.client.wait(stream.next());
-        if outcome.is_none() {
-            self.stream = None;
-        }
-        outcome
-    }
-}
-
-impl<T> std::iter::FusedIterator for Outcomes<'_, T> {}
-
-impl<T> Drop for Outcomes<'_, T> {
-    fn drop(&mut self) {
-        // Abandoned requests may hand their connection back to the pool, which can spawn a
-        // task: they are dropped in the client's runtime context.
-        let _context = self.client.runtime.handle.enter();
-        self.stream = None;
-    }
-}
-
-impl<T> fmt::Debug for Outcomes<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Outcomes")
-            .field("finished", &self.stream.is_none())
-            .finish_non_exhaustive()
     }
 }
 

@@ -5,15 +5,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use reqwest::{Method, Url};
+use reqwest::Url;
 
 use crate::http::retry::Idempotency::{Idempotent, NotIdempotent};
 use crate::http::throttle::{Throttle, ThrottleStats};
-use crate::http::transport::{decode, CallBound};
 use crate::{
-    ApiVersion, ClientBuilder, CreateUser, Error, IntoUserComUser, MapsUserId, RetryPolicy, User,
+    ApiVersion, ClientBuilder, CreateUser, Error, IntoUserComUser, MapsUserId, RetryPolicy,
+    UpdatableByUserId, User,
 };
 
 /// Default limit for a whole request, from connecting to the last byte of the answer.
@@ -122,7 +121,7 @@ impl Client {
         // create's future (moved into a bulk stream's task, say).
         let (body, custom) = {
             let mut payload = CreateUser::new();
-            let body = self.checked_body(value, &mut payload)?;
+            let body = self.checked_body(value, &mut payload, Operation::Create)?;
             (
                 body,
                 payload.has_custom_attributes().then(|| Box::new(payload)),
@@ -161,7 +160,7 @@ impl Client {
     {
         let bound = self.call_bound();
         let mut payload = CreateUser::new();
-        let body = self.checked_body(value, &mut payload)?;
+        let body = self.checked_body(value, &mut payload, Operation::Change)?;
         if payload.user_id.is_none() {
             return Err(Error::invalid_input(
                 "user_id",
@@ -202,6 +201,61 @@ impl Client {
         }
         let user = Box::pin(self.finish_custom_attributes(user, created, &payload, bound)).await?;
         Ok(Upserted { created, user })
+    }
+
+    /// Updates the user whose User.com id is `id` with the attributes of `value`: `PUT
+    /// users/<id>/` with its standard attributes, then, when it has custom attributes, `POST
+    /// users/<id>/set_multiple_attributes/` with those, as [`Client::create_user`] sends them.
+    ///
+    /// Only the attributes `value` maps and has are sent: a field that is `None` leaves the
+    /// attribute as it is, and unmapped fields are never sent. The value is checked as a
+    /// create checks it; bad input is an [`Error::InvalidInput`], and nothing is sent. The
+    /// attributes use the client's API version's names (`custom_id` in v2).
+    ///
+    /// Returns the user as it is afterwards. Any 2xx is a success: when its body is not the
+    /// user, the user is read back with `GET users/<id>/`. When the update succeeded but
+    /// setting the custom attributes failed, the error is [`Error::AttributesNotSet`] (with
+    /// `created: false`), and [`Error::created_user`] hands back the updated user. No user
+    /// with that id is an [`Error::Api`] with status `404`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: usercom_core::Client) -> Result<(), usercom_core::Error> {
+    /// use usercom_core::CreateUser;
+    /// let user = client
+    ///     .update_user(19678376, &CreateUser::new().city("Paris").attribute("plan", "pro"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn update_user<T>(&self, id: u64, value: &T) -> Result<User, Error>
+    where
+        T: IntoUserComUser + ?Sized,
+    {
+        self.update_by_id(id, value).await
+    }
+
+    /// Updates the user whose `user_id` (API v1; `custom_id` in v2) is `value`'s own
+    /// `#[usercom(user_id)]` field: `PUT users-by-id/<user_id>/`, the id percent-encoded as
+    /// one path segment; otherwise as [`Client::update_user`].
+    ///
+    /// Only values that map `user_id` can be updated this way, checked at compile time
+    /// through [`UpdatableByUserId`]. A value whose `user_id` is `None` at run time, or one
+    /// that [`Client::find_user_by_user_id`] would refuse (blank, white space around it, a
+    /// control or invisible character, `.` or `..`), is an [`Error::InvalidInput`], and
+    /// nothing is sent. No user with that id is an [`Error::Api`] with status `404`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: usercom_core::Client) -> Result<(), usercom_core::Error> {
+    /// use usercom_core::CreateUser;
+    /// let user = client
+    ///     .update_user_by_user_id(&CreateUser::new().user_id("customer-42").city("Paris"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn update_user_by_user_id<T>(&self, value: &T) -> Result<User, Error>
+    where
+        T: IntoUserComUser + UpdatableByUserId + ?Sized,
+    {
+        self.update_by_user_id(value).await
     }
 
     /// Sets the custom attributes of `attributes` (its standard attributes are ignored) on
@@ -246,73 +300,6 @@ impl Client {
         {
             Some(user) => Ok(user),
             None => self.get_user_in(user_id, bound).await,
-        }
-    }
-
-    /// Sends the custom attributes of `payload` to the user `id`. Any 2xx is a success: the
-    /// answer is the user when it decodes as one, `None` when it is anything else (no
-    /// documentation shows its shape), or when it could not be read whole (cut short, over
-    /// the size limit): the attributes are set all the same.
-    async fn send_custom_attributes(
-        &self,
-        id: u64,
-        payload: &CreateUser<'_>,
-        bound: CallBound,
-    ) -> Result<Option<User>, Error> {
-        let path = format!("users/{id}/set_multiple_attributes/");
-        let body = serde_json::to_vec(&payload.custom_attributes_body())
-            .map_err(|e| Error::invalid_input("payload", e.to_string()))?;
-        let answer = self
-            .send_with(
-                Method::POST,
-                &path,
-                Some(Bytes::from(body)),
-                Idempotent,
-                // The status decides: any 2xx sets the attributes, whatever its body.
-                |status, body| Ok(body.and_then(|bytes| decode::<User>(status, bytes))),
-                bound,
-            )
-            .await?;
-        match answer {
-            Ok(user) => Ok(Some(user)),
-            Err(error) => {
-                let error = self.redact_error(error);
-                tracing::debug!(error = %error, "the answer is not a user");
-                Ok(None)
-            }
-        }
-    }
-
-    /// Sets the custom attributes of `payload` on `user`, just created (`created`) or
-    /// updated, and returns the final user. Nothing to set: `user` as it is. When the answer
-    /// is not a user, the user is read back.
-    async fn finish_custom_attributes(
-        &self,
-        user: User,
-        created: bool,
-        payload: &CreateUser<'_>,
-        bound: CallBound,
-    ) -> Result<User, Error> {
-        if !payload.has_custom_attributes() {
-            return Ok(user);
-        }
-        match self.send_custom_attributes(user.id, payload, bound).await {
-            Ok(Some(user)) => Ok(user),
-            Ok(None) => {
-                self.get_user_in(user.id, bound)
-                    .await
-                    .map_err(|source| Error::ReadBackFailed {
-                        id: user.id,
-                        created,
-                        custom_attributes_set: true,
-                        source: Box::new(source),
-                    })
-            }
-            Err(source) => Err(Error::AttributesNotSet {
-                user: Box::new(user),
-                created,
-                source: Box::new(source),
-            }),
         }
     }
 
@@ -461,13 +448,18 @@ impl Client {
 
     /// Writes `value` into `payload`, checks it, and returns the body of its first
     /// request: what every create and upsert does before sending.
-    fn checked_body<'a, T: IntoUserComUser + ?Sized>(
+    pub(crate) fn checked_body<'a, T: IntoUserComUser + ?Sized>(
         &self,
         value: &'a T,
         payload: &mut CreateUser<'a>,
+        operation: Operation,
     ) -> Result<Vec<u8>, Error> {
         value.write_user_com_user(payload)?;
         payload.validate()?;
+        if operation == Operation::Create {
+            // A create has nothing to clear: `Some(None)` means what `None` means.
+            payload.forget_clears();
+        }
         let mut body = Vec::with_capacity(256);
         payload
             .body(self.inner.api_version)
@@ -490,7 +482,7 @@ impl Client {
     where
         T: IntoUserComUser + ?Sized,
     {
-        self.checked_body(value, &mut CreateUser::new())
+        self.checked_body(value, &mut CreateUser::new(), Operation::Create)
     }
 }
 
@@ -500,6 +492,16 @@ fn checked_payload<T: IntoUserComUser + ?Sized>(value: &T) -> Result<CreateUser<
     let payload = value.to_create_user()?;
     payload.validate()?;
     Ok(payload)
+}
+
+/// What a request body is for: a create, or a change of a user that may exist (an upsert, an
+/// update), which sends what is cleared as `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operation {
+    /// `POST users/`.
+    Create,
+    /// An upsert or an update.
+    Change,
 }
 
 /// What `update_or_create` answers.

@@ -131,7 +131,8 @@ pub enum Error {
     AttributesNotSet {
         /// The user as the create (or upsert) request left it.
         user: Box<crate::User>,
-        /// `true` when the user was created by this call, `false` when an upsert updated it.
+        /// `true` when the user was created by this call, `false` when an upsert or an
+        /// update changed it.
         created: bool,
         /// Why the set-multiple-attributes request failed.
         #[source]

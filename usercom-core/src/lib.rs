@@ -48,7 +48,7 @@ pub use http::retry::{
 pub use http::throttle::ThrottleStats;
 #[doc(hidden)]
 pub use mapping::convert::__private;
-pub use mapping::convert::{IntoUserComUser, MapsUserId, UserComValue};
+pub use mapping::convert::{IntoUserComUser, MapsUserId, UpdatableByUserId, UserComValue};
 pub use mapping::read::FromUserComUser;
 pub use mapping::{convert, read};
 pub use model::enums::{Gender, Status};

@@ -8,6 +8,7 @@ use crate::answer::Answer;
 use crate::route::{self, Endpoint, API_PREFIX};
 use crate::shared::Shared;
 use crate::store::{FieldErrors, Store, Version};
+use crate::users_page;
 
 /// Authentication, then the documented routes: an unknown path is 404, a known path asked
 /// with another method 405.
@@ -62,8 +63,15 @@ pub(crate) fn route(
         Answer::detail(StatusCode::BAD_REQUEST, &format!("JSON parse error - {e}"))
     };
     let mut state = shared.lock();
+    let users_page_size = state.users_page_size;
     let store = &mut state.store;
     match endpoint {
+        Endpoint::Users if *method == Method::GET => {
+            match users_page::page(store, uri.query(), users_page_size, &shared.base_url) {
+                Some(page) => Answer::json(StatusCode::OK, &page),
+                None => Answer::detail(StatusCode::NOT_FOUND, "Invalid cursor"),
+            }
+        }
         Endpoint::Users => match json_body() {
             Err(e) => parse_error(e),
             Ok(body) => match store.create(&body, version) {
@@ -88,6 +96,10 @@ pub(crate) fn route(
             },
         },
         Endpoint::User(id) if *method == Method::DELETE => deleted(store.delete(id)),
+        Endpoint::User(id) if *method == Method::PUT => match json_body() {
+            Err(e) => parse_error(e),
+            Ok(body) => updated(store, id, &body, version),
+        },
         Endpoint::User(id) => match store.response(id) {
             Some(user) => Answer::json(StatusCode::OK, &user),
             None => Answer::not_found(),
@@ -109,6 +121,10 @@ pub(crate) fn route(
             let found = store.find("user_id", &route::percent_decode(segment, false));
             match found {
                 Some(id) if *method == Method::DELETE => deleted(store.delete(id)),
+                Some(id) if *method == Method::PUT => match json_body() {
+                    Err(e) => parse_error(e),
+                    Ok(body) => updated(store, id, &body, version),
+                },
                 Some(id) => match store.response(id) {
                     Some(user) => Answer::json(StatusCode::OK, &user),
                     None => Answer::not_found(),
@@ -201,4 +217,14 @@ fn one_error(field: &str, message: &str) -> Answer {
         field.to_owned(),
         vec![message.to_owned()],
     )]))
+}
+
+/// An update's answer: `200` with the user, `404` when there is none, `400` with the
+/// per-field messages of what the body got wrong.
+fn updated(store: &mut Store, id: u64, body: &Value, version: Version) -> Answer {
+    match store.update(id, body, version) {
+        Ok(true) => Answer::json(StatusCode::OK, &store.response(id).unwrap_or_default()),
+        Ok(false) => Answer::not_found(),
+        Err(errors) => Answer::field_errors(errors),
+    }
 }

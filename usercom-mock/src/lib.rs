@@ -84,6 +84,8 @@ mod route;
 mod server;
 mod shared;
 mod store;
+mod users_page;
+mod validation;
 
 use std::io;
 use std::net::SocketAddr;
@@ -249,6 +251,12 @@ impl MockServer {
     /// 0 is taken as 1). Smaller pages make pagination testable with a few definitions.
     pub fn set_attributes_page_size(&self, page_size: usize) {
         self.shared.lock().store.set_page_size(page_size);
+    }
+
+    /// The most users one page of `GET users/` lists (default 100, as the API; 0 is taken
+    /// as 1). Smaller pages make pagination testable with a few users.
+    pub fn set_users_page_size(&self, page_size: usize) {
+        self.shared.lock().users_page_size = page_size.max(1);
     }
 
     /// The requests received so far (while recording is on; see

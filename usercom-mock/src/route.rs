@@ -62,13 +62,13 @@ impl<'a> Endpoint<'a> {
     /// The methods the endpoint answers, as the `Allow` header of a 405 lists them.
     pub(crate) fn allowed_methods(self) -> &'static str {
         match self {
-            Endpoint::Users
-            | Endpoint::UpdateOrCreate
+            Endpoint::Users => "GET, POST",
+            Endpoint::UpdateOrCreate
             | Endpoint::SetMultipleAttributes(_)
             | Endpoint::Tag(..)
             | Endpoint::TagByUserId(..)
             | Endpoint::List(..) => "POST",
-            Endpoint::User(_) | Endpoint::UserByUserId(_) => "GET, DELETE",
+            Endpoint::User(_) | Endpoint::UserByUserId(_) => "GET, PUT, DELETE",
             Endpoint::Attributes | Endpoint::Search => "GET",
         }
     }
@@ -77,13 +77,16 @@ impl<'a> Endpoint<'a> {
     pub(crate) fn route(self, method: &str) -> Option<Route> {
         Some(match (self, method) {
             (Endpoint::Users, "POST") => Route::CreateUser,
+            (Endpoint::Users, "GET") => Route::ListUsers,
             (Endpoint::UpdateOrCreate, "POST") => Route::UpdateOrCreate,
             (Endpoint::User(_), "GET") => Route::GetUser,
+            (Endpoint::User(_), "PUT") => Route::UpdateUser,
             (Endpoint::User(_), "DELETE") => Route::DeleteUser,
             (Endpoint::SetMultipleAttributes(_), "POST") => Route::SetMultipleAttributes,
             (Endpoint::Attributes, "GET") => Route::ListAttributes,
             (Endpoint::Search, "GET") => Route::FindUserByEmail,
             (Endpoint::UserByUserId(_), "GET") => Route::FindUserByUserId,
+            (Endpoint::UserByUserId(_), "PUT") => Route::UpdateUserByUserId,
             (Endpoint::UserByUserId(_), "DELETE") => Route::DeleteUserByUserId,
             (Endpoint::Tag(_, true), "POST") => Route::AddTag,
             (Endpoint::Tag(_, false), "POST") => Route::RemoveTag,
@@ -141,8 +144,8 @@ pub(crate) fn query_value(query: Option<&str>, name: &str) -> Option<String> {
 
 /// Which requests a fault is aimed at: see [`MockServer::fault_on`].
 ///
-/// A route is a method and a path: `POST users/` is [`Route::CreateUser`], but `GET users/`
-/// is on no route (the server answers it 405). [`Route::Any`] matches every request,
+/// A route is a method and a path: `POST users/` is [`Route::CreateUser`], `GET users/`
+/// [`Route::ListUsers`], and `DELETE users/` is on no route (the server answers it 405). [`Route::Any`] matches every request,
 /// including those on no route (unknown paths, wrong methods).
 ///
 /// ```
@@ -151,7 +154,8 @@ pub(crate) fn query_value(query: Option<&str>, name: &str) -> Option<String> {
 ///     Route::of("POST", "/api/public/users/1000/set_multiple_attributes/"),
 ///     Some(Route::SetMultipleAttributes)
 /// );
-/// assert_eq!(Route::of("GET", "/api/public/users/"), None);
+/// assert_eq!(Route::of("GET", "/api/public/users/"), Some(Route::ListUsers));
+/// assert_eq!(Route::of("DELETE", "/api/public/users/"), None);
 /// assert!(Route::Any.matches("DELETE", "/anything"));
 /// assert!(!Route::GetUser.matches("POST", "/api/public/users/"));
 /// ```
@@ -186,6 +190,20 @@ pub enum Route {
     /// / `custom_id` (v2) is exactly the percent-decoded segment (`a%2Fb` is `a/b`). None:
     /// `404 {"detail": "Not found."}`.
     FindUserByUserId,
+    /// `GET users/`: a page of every user, in id order: `{"count", "next", "previous",
+    /// "results"}`, at most 100 users a page ([`MockServer::set_users_page_size`]), `next`
+    /// an absolute URL of the server with a `cursor` query (the last id of the page; one that
+    /// is not an id is a 404).
+    ///
+    /// [`MockServer::set_users_page_size`]: crate::MockServer::set_users_page_size
+    ListUsers,
+    /// `PUT users/<id>/`: update a user. The standard attributes sent are checked as a
+    /// create checks them and merged into the user's (those not sent stay as they are);
+    /// answers `200` with the user.
+    UpdateUser,
+    /// `PUT users-by-id/<user_id>/`: [`Route::UpdateUser`] for the first user, in creation
+    /// order, whose `user_id` is the percent-decoded segment; `404` when there is none.
+    UpdateUserByUserId,
     /// `DELETE users/<id>/`: delete a user. `204` with no body, then `404` for that id.
     DeleteUser,
     /// `DELETE users-by-id/<user_id>/`: delete the first user, in creation order, whose
@@ -237,7 +255,8 @@ mod tests {
         let cases = [
             ("POST", "/api/public/users/", Some(Route::CreateUser)),
             ("post", "/api/public/users/", None),
-            ("GET", "/api/public/users/", None),
+            ("GET", "/api/public/users/", Some(Route::ListUsers)),
+            ("PUT", "/api/public/users/", None),
             ("POST", "/api/public/users", None),
             (
                 "POST",
@@ -287,6 +306,13 @@ mod tests {
             ("GET", "/api/public/users-by-id/a/b/", None),
             ("POST", "/api/public/users-by-id/u-1/", None),
             ("DELETE", "/api/public/users/7/", Some(Route::DeleteUser)),
+            ("PUT", "/api/public/users/7/", Some(Route::UpdateUser)),
+            ("PUT", "/api/public/users/", None),
+            (
+                "PUT",
+                "/api/public/users-by-id/u-1/",
+                Some(Route::UpdateUserByUserId),
+            ),
             ("DELETE", "/api/public/users/", None),
             (
                 "DELETE",

@@ -47,6 +47,8 @@ pub(crate) struct Shared {
 
 pub(crate) struct State {
     pub(crate) store: Store,
+    /// The most users a page of `GET users/` lists.
+    pub(crate) users_page_size: usize,
     pub(crate) faults: VecDeque<Queued>,
     pub(crate) latency: Duration,
     pub(crate) record: bool,
@@ -92,6 +94,7 @@ impl Shared {
             api_key: api_key.to_owned(),
             base_url,
             state: Mutex::new(State {
+                users_page_size: crate::users_page::DEFAULT_USERS_PAGE_SIZE,
                 store: Store::new(),
                 faults: VecDeque::new(),
                 latency: Duration::ZERO,

@@ -6,69 +6,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
 use crate::attributes::{self, AttributeDefinition};
-
-/// Standard attributes and their wire types (API v1 names), as documented.
-///
-/// This list is kept apart from `usercom-table` (the one the client compiles from) on
-/// purpose: the embedded server is an independent check of the client, so a mistake in the
-/// client's table shows up as a disagreement in tests instead of being copied here.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Wire {
-    Text,
-    /// An identifier (`user_id`, `company_id`): never blank.
-    Id,
-    Email,
-    Name,
-    Url,
-    Integer,
-    Bool,
-    Gender,
-    Status,
-}
-
-const STANDARD: &[(&str, Wire)] = &[
-    ("assigned_to", Wire::Integer),
-    ("city", Wire::Text),
-    ("company_id", Wire::Id),
-    ("country", Wire::Text),
-    ("email", Wire::Email),
-    ("facebook_url", Wire::Url),
-    ("first_name", Wire::Name),
-    ("gender", Wire::Gender),
-    ("google_url", Wire::Url),
-    ("gravatar_url", Wire::Url),
-    ("last_name", Wire::Name),
-    ("linkedin_url", Wire::Url),
-    ("notifications", Wire::Bool),
-    ("phone_number", Wire::Text),
-    ("region", Wire::Text),
-    ("score", Wire::Integer),
-    ("status", Wire::Status),
-    ("timezone", Wire::Text),
-    ("twitter_url", Wire::Url),
-    ("unsubscribed", Wire::Bool),
-    ("user_id", Wire::Id),
-];
-
-/// The API version a request speaks: v2 renames `user_id` and `company_id`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Version {
-    V1,
-    V2,
-}
-
-impl Version {
-    /// The v1 name of a key this version sends.
-    fn v1_name(self, key: &str) -> Option<&'static str> {
-        let name = match (self, key) {
-            (Version::V2, "custom_id") => "user_id",
-            (Version::V2, "company_custom_id") => "company_id",
-            (Version::V2, "user_id" | "company_id") => return None,
-            _ => key,
-        };
-        STANDARD.iter().find(|(n, _)| *n == name).map(|(n, _)| *n)
-    }
-}
+use crate::validation::validate;
+pub(crate) use crate::validation::Version;
 
 /// A user the server stores.
 #[derive(Debug, Clone, PartialEq)]
@@ -243,6 +182,12 @@ impl Store {
         self.users.values().cloned().collect()
     }
 
+    /// The ids of the users, in order, after `after` (all of them for `None`).
+    pub(crate) fn ids_after(&self, after: Option<u64>) -> impl Iterator<Item = u64> + '_ {
+        let start = after.map_or(0, |after| after.saturating_add(1));
+        self.users.range(start..).map(|(&id, _)| id)
+    }
+
     pub(crate) fn user_count(&self) -> usize {
         self.users.len()
     }
@@ -277,7 +222,9 @@ impl Store {
         Ok(self.insert(attributes))
     }
 
-    fn insert(&mut self, attributes: BTreeMap<String, Value>) -> u64 {
+    fn insert(&mut self, mut attributes: BTreeMap<String, Value>) -> u64 {
+        // A new user has nothing to clear.
+        attributes.retain(|_, value| !value.is_null());
         let id = self.next_id;
         self.next_id += 1;
         let now = Utc::now();
@@ -317,12 +264,29 @@ impl Store {
             .find(|user| user.attributes.get("user_id") == Some(&user_id));
         match existing {
             Some(user) => {
-                user.attributes.extend(attributes);
+                merge(&mut user.attributes, attributes);
                 user.updated_at = Utc::now();
                 Ok((user.id, false))
             }
             None => Ok((self.insert(attributes), true)),
         }
+    }
+
+    /// `PUT users/<id>/`: validates the standard attributes of `body` as a create does and
+    /// merges them into the user's; `Ok(false)` when there is no such user.
+    pub(crate) fn update(
+        &mut self,
+        id: u64,
+        body: &Value,
+        version: Version,
+    ) -> Result<bool, FieldErrors> {
+        let attributes = validate(body, version)?;
+        let Some(user) = self.users.get_mut(&id) else {
+            return Ok(false);
+        };
+        merge(&mut user.attributes, attributes);
+        user.updated_at = Utc::now();
+        Ok(true)
     }
 
     /// Deletes the user `id`; whether there was one.
@@ -401,6 +365,10 @@ impl Store {
             return Ok(false);
         };
         for (name, value) in object {
+            if value.is_null() {
+                user.custom.remove(name);
+                continue;
+            }
             let next = self.attribute_ids.len() as u64 + 1;
             self.attribute_ids.entry(name.clone()).or_insert(next);
             user.custom.insert(name.clone(), value.clone());
@@ -410,7 +378,18 @@ impl Store {
     }
 }
 
-fn one_error(field: &str, message: &str) -> FieldErrors {
+/// Merges an update's attributes into a user's: a `null` clears, anything else replaces.
+fn merge(attributes: &mut BTreeMap<String, Value>, update: BTreeMap<String, Value>) {
+    for (name, value) in update {
+        if value.is_null() {
+            attributes.remove(&name);
+        } else {
+            attributes.insert(name, value);
+        }
+    }
+}
+
+pub(crate) fn one_error(field: &str, message: &str) -> FieldErrors {
     FieldErrors::from([(field.to_owned(), vec![message.to_owned()])])
 }
 
@@ -419,139 +398,6 @@ fn random_key() -> String {
     (0..12)
         .map(|_| char::from(ALPHABET[fastrand::usize(..ALPHABET.len())]))
         .collect()
-}
-
-/// Checks every standard attribute's wire type and documented limits; unknown keys are
-/// ignored, as the API does.
-fn validate(body: &Value, version: Version) -> Result<BTreeMap<String, Value>, FieldErrors> {
-    let Some(object) = body.as_object() else {
-        return Err(one_error(
-            "non_field_errors",
-            "Invalid data. Expected a dictionary.",
-        ));
-    };
-    let mut errors = FieldErrors::new();
-    let mut accepted = BTreeMap::new();
-    for (key, value) in object {
-        let Some(name) = version.v1_name(key) else {
-            continue;
-        };
-        let wire = STANDARD.iter().find(|(n, _)| *n == name).map(|(_, w)| *w);
-        match wire.map(|wire| check(wire, value)) {
-            Some(Err(message)) => errors.entry(key.clone()).or_default().push(message),
-            Some(Ok(())) => {
-                accepted.insert(name.to_owned(), value.clone());
-            }
-            None => {}
-        }
-    }
-    if errors.is_empty() {
-        Ok(accepted)
-    } else {
-        Err(errors)
-    }
-}
-
-/// Refuses text with an invisible format character (Unicode's category Cf: a zero-width
-/// space, a byte order mark, ...), which makes an id or an address differ from what it
-/// looks like.
-fn visible(text: &str, message: &str) -> Result<(), String> {
-    use icu_properties::{props::GeneralCategory, CodePointMapData};
-    let categories = CodePointMapData::<GeneralCategory>::new();
-    if text
-        .chars()
-        .any(|c| categories.get(c) == GeneralCategory::Format)
-    {
-        return Err(message.to_owned());
-    }
-    Ok(())
-}
-
-fn check(wire: Wire, value: &Value) -> Result<(), String> {
-    let text = || {
-        value
-            .as_str()
-            .ok_or_else(|| "Not a valid string.".to_owned())
-    };
-    // Text with a rule is taken exactly as sent: the real server trims white space (so
-    // what it stores would differ from what was sent), and the client refuses such values;
-    // the mock refuses them too, so that a test cannot pass where production alters data.
-    let exact = |text: &str, message: &str| {
-        if text.trim() != text || text.chars().any(char::is_control) {
-            Err(message.to_owned())
-        } else {
-            Ok(())
-        }
-    };
-    match wire {
-        Wire::Text => text().map(drop),
-        Wire::Id => {
-            let id = text()?;
-            if id.trim().is_empty() {
-                return Err("This field may not be blank.".into());
-            }
-            let inexact = "Enter an id without surrounding white space or hidden characters.";
-            exact(id, inexact)?;
-            visible(id, inexact)
-        }
-        Wire::Name => {
-            let name = text()?;
-            if name.chars().count() > 40 {
-                return Err("Ensure this field has no more than 40 characters.".into());
-            }
-            exact(name, "Enter a name without surrounding white space.")
-        }
-        Wire::Email => {
-            let email = text()?;
-            let invalid = || "Enter a valid email address.".to_owned();
-            exact(email, &invalid())?;
-            visible(email, &invalid())?;
-            let mut parts = email.split('@');
-            match (parts.next(), parts.next(), parts.next()) {
-                (Some(l), Some(d), None)
-                    if !l.is_empty() && !d.is_empty() && !email.contains(char::is_whitespace) =>
-                {
-                    Ok(())
-                }
-                _ => Err(invalid()),
-            }
-        }
-        Wire::Url => {
-            let url = text()?;
-            let rest = url
-                .strip_prefix("https://")
-                .or_else(|| url.strip_prefix("http://"));
-            match rest {
-                Some(host)
-                    if !host.is_empty()
-                        && !host.starts_with(['/', '?', '#'])
-                        // No `user:password@` before the host.
-                        && !host.split(['/', '?', '#']).next().unwrap_or("").contains('@')
-                        && !url.contains(char::is_whitespace)
-                        && !url.contains('\\')
-                        && !url.contains(char::is_control) =>
-                {
-                    Ok(())
-                }
-                _ => Err("Enter a valid URL.".into()),
-            }
-        }
-        Wire::Integer => match value {
-            Value::Number(n) if n.is_i64() => Ok(()),
-            _ => Err("A valid integer is required.".into()),
-        },
-        Wire::Bool => match value {
-            Value::Bool(_) => Ok(()),
-            _ => Err("Must be a valid boolean.".into()),
-        },
-        Wire::Gender | Wire::Status => {
-            let max = if wire == Wire::Gender { 3 } else { 2 };
-            match value.as_i64() {
-                Some(code) if (1..=max).contains(&code) => Ok(()),
-                _ => Err(format!("\"{value}\" is not a valid choice.")),
-            }
-        }
-    }
 }
 
 #[cfg(test)]

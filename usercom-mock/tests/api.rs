@@ -400,9 +400,10 @@ async fn body_faults_keep_the_status_the_request_earned() {
     );
     server.push_fault(Fault::EmptyBody);
     assert_eq!(
-        raw.exchange(raw.request("GET", "users/", &json!({}))).await,
+        raw.exchange(raw.request("DELETE", "users/", &json!({})))
+            .await,
         Answer {
-            allow: Some("POST".into()),
+            allow: Some("GET, POST".into()),
             ..Answer::json(405, String::new())
         }
     );
@@ -456,11 +457,11 @@ async fn unknown_paths_are_404_and_known_paths_asked_with_another_method_405() {
         );
     }
     for (method, path, allow) in [
-        ("GET", "users/".to_owned(), "POST"),
+        ("DELETE", "users/".to_owned(), "GET, POST"),
         ("GET", "users/update_or_create/".to_owned(), "POST"),
-        ("PATCH", format!("users/{id}/"), "GET, DELETE"),
-        ("POST", format!("users/{id}/"), "GET, DELETE"),
-        ("POST", "users-by-id/u-1/".to_owned(), "GET, DELETE"),
+        ("PATCH", format!("users/{id}/"), "GET, PUT, DELETE"),
+        ("POST", format!("users/{id}/"), "GET, PUT, DELETE"),
+        ("POST", "users-by-id/u-1/".to_owned(), "GET, PUT, DELETE"),
         ("GET", format!("users/{id}/add_tag/"), "POST"),
         ("DELETE", format!("users/{id}/remove_from_list/"), "POST"),
         (

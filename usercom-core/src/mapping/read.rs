@@ -122,15 +122,28 @@ macro_rules! read_trait {
         pub trait $trait<A>: Sized {
             /// The field's value from what the user has (`None`: absent or `null`).
             fn $method(value: Option<$input>) -> Result<Self, ReadProblem>;
+
+            /// Used by `Option<Self>` for a value that is absent or `null`: `None`, except
+            /// for an `Option` (so that `Option<Option<T>>` reads `null` as `Some(None)`).
+            #[doc(hidden)]
+            #[inline]
+            fn __inside_none() -> Option<Self> {
+                None
+            }
         }
 
+        /// `None` for a value absent or `null`; an `Option<Option<T>>` reads it as
+        /// `Some(None)`.
         #[diagnostic::do_not_recommend]
         impl<A, T: $trait<A>> $trait<A> for Option<T> {
             fn $method(value: Option<$input>) -> Result<Self, ReadProblem> {
                 match value {
-                    None => Ok(None),
+                    None => Ok(T::__inside_none()),
                     Some(value) => T::$method(Some(value)).map(Some),
                 }
+            }
+            fn __inside_none() -> Option<Self> {
+                Some(None)
             }
         }
 
@@ -138,6 +151,9 @@ macro_rules! read_trait {
         impl<A, T: $trait<A>> $trait<A> for Box<T> {
             fn $method(value: Option<$input>) -> Result<Self, ReadProblem> {
                 T::$method(value).map(Box::new)
+            }
+            fn __inside_none() -> Option<Self> {
+                T::__inside_none().map(Box::new)
             }
         }
     };

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use crate::error::Error;
 use crate::mapping::convert::IdText;
 use crate::mapping::validate;
+use crate::model::clears::{standard_bit, Clears};
 use crate::model::value::AttributeValue;
 use crate::model::wire::{ApiVersion, CreateUserBody, CustomAttributesBody};
 use crate::{Gender, Status};
@@ -27,8 +28,8 @@ macro_rules! create_user {
         /// caller (`Cow<'a, str>`), so nothing is copied to build a request.
         ///
         /// Its `Serialize` output is exactly the body of `POST /users/`: only the standard
-        /// attributes that are set (never `null`), `gender` and `status` as the documented
-        /// integers. Custom attributes are not part of that body: User.com sets them with a
+        /// attributes that are set (`null` only for one [cleared](CreateUser::clear), which a
+        /// create leaves out), `gender` and `status` as the documented integers. Custom attributes are not part of that body: User.com sets them with a
         /// second request; they are reachable through [`CreateUser::custom_attributes`].
         ///
         /// ```
@@ -55,6 +56,7 @@ macro_rules! create_user {
                 pub $field: Option<create_user!(@ty $family 'a)>,
             )+
             custom: Vec<(Cow<'a, str>, AttributeValue<'a>)>,
+            clears: Clears<'a>,
         }
 
         impl CreateUser<'_> {
@@ -68,8 +70,11 @@ macro_rules! create_user {
                 let v2 = version == ApiVersion::V2;
                 let mut map = serializer.serialize_map(None)?;
                 $(
+                    let name = if v2 { $v2 } else { stringify!($field) };
                     if let Some(value) = &self.$field {
-                        map.serialize_entry(if v2 { $v2 } else { stringify!($field) }, value)?;
+                        map.serialize_entry(name, value)?;
+                    } else if self.clears.has(const { standard_bit(stringify!($field)) }) {
+                        map.serialize_entry(name, &())?;
                     }
                 )+
                 map.end()
@@ -96,6 +101,14 @@ macro_rules! create_user {
                             concat!("\"", stringify!($field), "\":").as_bytes()
                         });
                         serde_json::to_writer(&mut *out, value)?;
+                    } else if self.clears.has(const { standard_bit(stringify!($field)) }) {
+                        out.push(separator);
+                        separator = b',';
+                        out.extend_from_slice(if v2 {
+                            concat!("\"", $v2, "\":null").as_bytes()
+                        } else {
+                            concat!("\"", stringify!($field), "\":null").as_bytes()
+                        });
                     }
                 )+
                 if separator == b'{' {
@@ -149,6 +162,7 @@ macro_rules! create_user {
                         .iter()
                         .map(|(name, value)| (Cow::Borrowed(&**name), value.reborrow()))
                         .collect(),
+                    clears: self.clears.reborrow(),
                 }
             }
 
@@ -168,6 +182,7 @@ macro_rules! create_user {
             pub fn merge(&mut self, other: CreateUser<'a>) -> Result<(), Error> {
                 $( set(&mut self.$field, stringify!($field), other.$field)?; )+
                 self.custom.extend(other.custom);
+                self.clears.merge(other.clears);
                 Ok(())
             }
 
@@ -176,6 +191,14 @@ macro_rules! create_user {
             fn validate_standard(&self) -> Result<(), Error> {
                 $( create_user!(@check $rule self.$field, stringify!($field)); )+
                 Ok(())
+            }
+
+            /// Whether the standard attribute `name` has a value.
+            pub(crate) fn is_set(&self, name: &str) -> bool {
+                match name {
+                    $( stringify!($field) => self.$field.is_some(), )+
+                    _ => false,
+                }
             }
         }
     };
@@ -247,6 +270,45 @@ impl<'a> CreateUser<'a> {
         self.custom.push((name.into(), value.into()));
     }
 
+    /// Clears the attribute `name` (chaining): a standard attribute (`"city"`) or a custom
+    /// one (`"plan"`). An update or an upsert sends it as `null`, which clears it in
+    /// User.com; a create leaves it out, as if it were not set. A field of type
+    /// `Option<Option<T>>` does the same when it is `Some(None)`.
+    ///
+    /// An attribute both given a value and cleared is refused by
+    /// [`CreateUser::validate`].
+    ///
+    /// ```
+    /// use usercom_core::CreateUser;
+    /// let user = CreateUser::new().email("a@example.org").clear("city").clear("plan");
+    /// let mut body = Vec::new();
+    /// user.body(usercom_core::ApiVersion::V1).write_json(&mut body)?;
+    /// assert_eq!(body, br#"{"city":null,"email":"a@example.org"}"#);
+    /// assert_eq!(
+    ///     serde_json::to_string(&user.custom_attributes_body())?,
+    ///     r#"{"plan":null}"#
+    /// );
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    #[must_use]
+    pub fn clear(mut self, name: impl Into<Cow<'a, str>>) -> Self {
+        self.clears.insert(name.into());
+        self
+    }
+
+    /// Clears the attribute `name` in place: see [`CreateUser::clear`]. Used by the derive
+    /// for an `Option<Option<T>>` field that is `Some(None)`.
+    pub fn insert_clear(&mut self, name: impl Into<Cow<'a, str>>) {
+        self.clears.insert(name.into());
+    }
+
+    /// Forgets what the payload clears: a create sends no `null`s.
+    pub(crate) fn forget_clears(&mut self) {
+        if !self.clears.is_empty() {
+            self.clears = Clears::default();
+        }
+    }
+
     /// The custom attributes, in the order they were added.
     pub fn custom_attributes(&self) -> &[(Cow<'a, str>, AttributeValue<'a>)] {
         &self.custom
@@ -264,7 +326,7 @@ impl<'a> CreateUser<'a> {
     /// );
     /// ```
     pub fn custom_attributes_body(&self) -> CustomAttributesBody<'_, 'a> {
-        CustomAttributesBody::new(&self.custom)
+        CustomAttributesBody::new(&self.custom, self.clears.custom())
     }
 
     /// Checks the payload against User.com's documented rules, so that bad input is refused
@@ -286,6 +348,7 @@ impl<'a> CreateUser<'a> {
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
         self.validate_standard()?;
+        self.clears.check(self)?;
         for (index, (name, value)) in self.custom.iter().enumerate() {
             validate::custom_name(name)?;
             if self.custom[..index]
@@ -316,7 +379,7 @@ impl<'a> CreateUser<'a> {
 
     /// Whether the payload carries custom attributes (and so needs a second request).
     pub fn has_custom_attributes(&self) -> bool {
-        !self.custom.is_empty()
+        !self.custom.is_empty() || !self.clears.custom().is_empty()
     }
 }
 

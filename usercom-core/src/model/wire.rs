@@ -100,19 +100,29 @@ impl Serialize for CreateUserBody<'_, '_> {
 
 /// The body of "set multiple attributes": see [`CreateUser::custom_attributes_body`].
 #[derive(Debug, Clone, Copy)]
-pub struct CustomAttributesBody<'b, 'a>(&'b [(Cow<'a, str>, AttributeValue<'a>)]);
+pub struct CustomAttributesBody<'b, 'a>(
+    &'b [(Cow<'a, str>, AttributeValue<'a>)],
+    &'b [Cow<'a, str>],
+);
 
 impl<'b, 'a> CustomAttributesBody<'b, 'a> {
-    pub(crate) fn new(custom: &'b [(Cow<'a, str>, AttributeValue<'a>)]) -> Self {
-        CustomAttributesBody(custom)
+    /// The attributes `custom` with their values, then those `cleared` as `null`.
+    pub(crate) fn new(
+        custom: &'b [(Cow<'a, str>, AttributeValue<'a>)],
+        cleared: &'b [Cow<'a, str>],
+    ) -> Self {
+        CustomAttributesBody(custom, cleared)
     }
 }
 
 impl Serialize for CustomAttributesBody<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        let mut map = serializer.serialize_map(Some(self.0.len() + self.1.len()))?;
         for (name, value) in self.0 {
             map.serialize_entry(name, value)?;
+        }
+        for name in self.1 {
+            map.serialize_entry(name, &())?;
         }
         map.end()
     }

@@ -1,13 +1,16 @@
 //! Look-ups that return users: by User.com id (`GET users/<id>/`), by email (`GET
 //! users/search/?email=`) and by the application's own `user_id` (`GET
-//! users-by-id/<user_id>/`), each also as the caller's own type ([`FromUserComUser`]).
+//! users-by-id/<user_id>/`), each also as the caller's own type ([`FromUserComUser`]); and
+//! every user as a stream ([`Client::users`]).
 //!
 //! Reads are idempotent: each is one GET under the client's whole retry policy.
 
+use futures_util::{stream, Stream};
 use url::form_urlencoded;
 
 use crate::http::transport::CallBound;
 use crate::mapping::validate;
+use crate::ops::pages::Pager;
 use crate::ops::paths;
 use crate::{Client, Error, FromUserComUser, User};
 
@@ -156,6 +159,47 @@ impl Client {
         user_id: &str,
     ) -> Result<Option<T>, Error> {
         read_into(self.find_user_by_user_id(user_id).await?)
+    }
+}
+
+impl Client {
+    /// Every user of the app, as a stream: `GET users/`, then each page's `next` link.
+    ///
+    /// Pages are read lazily: the next one is requested only when the stream is polled past
+    /// the users of the page before, so a consumer that stops early reads no more. Each page
+    /// is one request under the client's whole retry policy (a GET is safe to repeat), and
+    /// under the handle's call bound ([`Client::with_call_timeout`]) on its own: a long
+    /// listing is not cut short by it.
+    ///
+    /// A `next` link is followed only when it lies under the client's
+    /// [`base_url`](Client::base_url): a link to another host is an [`Error::Decode`] at the
+    /// path `next`, and the API key is never sent there. A `next` link that answers `404`
+    /// ends the stream (other clients found User.com doing that at the end of a list); a link
+    /// followed already is an error rather than an endless loop. After an error the stream
+    /// ends.
+    ///
+    /// ```no_run
+    /// # async fn run(client: usercom_core::Client) -> Result<(), usercom_core::Error> {
+    /// use futures_util::TryStreamExt;
+    /// let mut users = std::pin::pin!(client.users());
+    /// while let Some(user) = users.try_next().await? {
+    ///     println!("{}: {}", user.id, user.email.as_deref().unwrap_or("no email"));
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn users(&self) -> impl Stream<Item = Result<User, Error>> + Send + '_ {
+        let start = Pager::new(self, "users/");
+        stream::unfold(Some(start), move |pager| async move {
+            let mut pager = match pager? {
+                Ok(pager) => pager,
+                Err(error) => return Some((Err(error), None)),
+            };
+            match pager.next_item(self, self.call_bound()).await {
+                Ok(Some(user)) => Some((Ok(user), Some(Ok(pager)))),
+                Ok(None) => None,
+                Err(error) => Some((Err(error), None)),
+            }
+        })
     }
 }
 

@@ -1,16 +1,20 @@
 //! Operations beside those in `client`, one file for each thing they act on:
-//! [`attributes`] (the app's custom attribute definitions), [`lookups`] (reading users
-//! back), [`delete`] (removing users), [`tags`] and [`lists`] (a user's tags and list
+//! [`attributes`] (the app's custom attribute definitions), [`custom`] (setting a user's
+//! custom attributes after a create, upsert or update), [`lookups`] (reading users
+//! back), [`update`] and [`delete`] (changing and removing users), [`tags`] and [`lists`] (a user's tags and list
 //! memberships), and [`bulk`] (many at the server's pace, with options). [`paths`] names a
-//! user in a path.
+//! user in a path; [`pages`] reads cursor-paginated lists.
 
 pub(crate) mod attributes;
 pub(crate) mod bulk;
+pub(crate) mod custom;
 pub(crate) mod delete;
 pub(crate) mod lists;
 pub(crate) mod lookups;
+pub(crate) mod pages;
 pub(crate) mod paths;
 pub(crate) mod tags;
+pub(crate) mod update;
 
 use bytes::Bytes;
 use reqwest::Method;

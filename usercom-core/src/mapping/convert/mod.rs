@@ -123,6 +123,21 @@ impl<T: MapsUserId + ?Sized> MapsUserId for &T {}
 #[diagnostic::do_not_recommend]
 impl<T: MapsUserId + ?Sized> MapsUserId for Box<T> {}
 
+/// A value that carries the application's `user_id`, so that User.com can find the user to
+/// update by it: what [`Client::update_user_by_user_id`](crate::Client::update_user_by_user_id)
+/// requires. Every [`MapsUserId`] value is one (a struct with a `#[usercom(user_id)]` field,
+/// a [`CreateUser`]); it is a trait of its own only so that the compiler's message names the
+/// update.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be updated by its `user_id`: it maps no `user_id`",
+    label = "update_user_by_user_id needs a `#[usercom(user_id)]` field",
+    note = "User.com finds the user by your application's user id: add `#[usercom(user_id)]` to the field that holds it, or use `update_user` with User.com's id"
+)]
+pub trait UpdatableByUserId: IntoUserComUser {}
+
+#[diagnostic::do_not_recommend]
+impl<T: MapsUserId + ?Sized> UpdatableByUserId for T {}
+
 /// Declares a value trait with its impls for references and `Option` (None: omit).
 macro_rules! value_trait {
     (
@@ -135,9 +150,24 @@ macro_rules! value_trait {
             /// The value to send; `None` leaves the attribute out.
             fn $method(&self) -> Option<$out>;
             $($provided)*
+
+            /// Used by the derive: whether the value is an `Option` that is `None`.
+            #[doc(hidden)]
+            #[inline]
+            fn __is_none(&self) -> bool {
+                false
+            }
+
+            /// Used by the derive: whether the value clears the attribute (an
+            /// `Option<Option<T>>` that is `Some(None)`).
+            #[doc(hidden)]
+            #[inline]
+            fn __clears(&self) -> bool {
+                false
+            }
             $(
                 /// Used by the derive: writes the value into the attribute's slot of `user`
-                /// (through the marker `A`), refusing a slot already written.
+                /// (through the marker `A`), refusing a slot already written, or clears it.
                 #[doc(hidden)]
                 #[inline]
                 fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
@@ -145,6 +175,10 @@ macro_rules! value_trait {
                     $a: __private::Slot<'a, $slot>,
                 {
                     let value = self.$method();
+                    if value.is_none() && self.__clears() {
+                        user.insert_clear($a::NAME);
+                        return Ok(());
+                    }
                     $(let value = $through($a::NAME, value)?;)?
                     __private::set($a::slot(user), $a::NAME, value)
                 }
@@ -156,6 +190,12 @@ macro_rules! value_trait {
             fn $method(&self) -> Option<$out> {
                 (**self).$method()
             }
+            fn __is_none(&self) -> bool {
+                (**self).__is_none()
+            }
+            fn __clears(&self) -> bool {
+                (**self).__clears()
+            }
         }
 
         #[diagnostic::do_not_recommend]
@@ -163,12 +203,26 @@ macro_rules! value_trait {
             fn $method(&self) -> Option<$out> {
                 (**self).$method()
             }
+            fn __is_none(&self) -> bool {
+                (**self).__is_none()
+            }
+            fn __clears(&self) -> bool {
+                (**self).__clears()
+            }
         }
 
+        /// `None` leaves the attribute as it is; `Some(None)` of an `Option<Option<T>>`
+        /// clears it in an update or an upsert.
         #[diagnostic::do_not_recommend]
         impl<$a, T: $trait<$a>> $trait<$a> for Option<T> {
             fn $method(&self) -> Option<$out> {
                 self.as_ref().and_then(T::$method)
+            }
+            fn __is_none(&self) -> bool {
+                self.is_none()
+            }
+            fn __clears(&self) -> bool {
+                self.as_ref().is_some_and(T::__is_none)
             }
         }
     };
@@ -228,14 +282,35 @@ pub trait IdValue<A> {
         self.to_id().map(IdText::from)
     }
 
-    /// Used by the derive: writes the value into the attribute's slot of `user`.
+    /// Used by the derive: whether the value is an `Option` that is `None`.
+    #[doc(hidden)]
+    #[inline]
+    fn __is_none(&self) -> bool {
+        false
+    }
+
+    /// Used by the derive: whether the value clears the attribute (an `Option<Option<T>>`
+    /// that is `Some(None)`).
+    #[doc(hidden)]
+    #[inline]
+    fn __clears(&self) -> bool {
+        false
+    }
+
+    /// Used by the derive: writes the value into the attribute's slot of `user`, or clears
+    /// it.
     #[doc(hidden)]
     #[inline]
     fn __write<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error>
     where
         A: __private::Slot<'a, IdText<'a>>,
     {
-        __private::set(A::slot(user), A::NAME, self.to_id_text())
+        let value = self.to_id_text();
+        if value.is_none() && self.__clears() {
+            user.insert_clear(A::NAME);
+            return Ok(());
+        }
+        __private::set(A::slot(user), A::NAME, value)
     }
 }
 
@@ -251,6 +326,12 @@ macro_rules! id_value_for_references {
             fn to_id_text(&self) -> Option<IdText<'_>> {
                 (**self).to_id_text()
             }
+            fn __is_none(&self) -> bool {
+                (**self).__is_none()
+            }
+            fn __clears(&self) -> bool {
+                (**self).__clears()
+            }
         }
     )+};
 }
@@ -265,6 +346,12 @@ impl<A, T: IdValue<A>> IdValue<A> for Option<T> {
     #[inline]
     fn to_id_text(&self) -> Option<IdText<'_>> {
         self.as_ref().and_then(T::to_id_text)
+    }
+    fn __is_none(&self) -> bool {
+        self.is_none()
+    }
+    fn __clears(&self) -> bool {
+        self.as_ref().is_some_and(T::__is_none)
     }
 }
 
@@ -333,7 +420,12 @@ value_trait! {
         #[doc(hidden)]
         #[inline]
         fn __add<'a>(&'a self, user: &mut CreateUser<'a>, name: &'static str) -> Result<(), Error> {
-            __private::custom(user, name, self.to_attribute_value())
+            let value = self.to_attribute_value();
+            if value.is_none() && self.__clears() {
+                user.insert_clear(name);
+                return Ok(());
+            }
+            __private::custom(user, name, value)
         }
     }
 }

@@ -1,0 +1,136 @@
+//! The attributes a payload clears: sent as `null` by an update or an upsert (which clears
+//! them in User.com), left out of a create (where clearing means nothing).
+
+use std::borrow::Cow;
+
+use crate::error::Error;
+use crate::CreateUser;
+
+/// Which attributes a payload clears: standard ones as bits (in the order of
+/// [`CreateUser::STANDARD_ATTRIBUTES`]), custom ones by name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Clears<'a> {
+    standard: u32,
+    custom: Vec<Cow<'a, str>>,
+}
+
+/// The bit of the standard attribute `name` (a compile-time constant where `name` is).
+pub(crate) const fn standard_bit(name: &str) -> u32 {
+    let names = CreateUser::STANDARD_ATTRIBUTES;
+    let mut i = 0;
+    while i < names.len() {
+        if const_str_eq(names[i], name) {
+            return 1 << i;
+        }
+        i += 1;
+    }
+    0
+}
+
+const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+impl<'a> Clears<'a> {
+    /// Whether the standard attribute whose bit is `bit` is cleared.
+    #[inline]
+    pub(crate) fn has(&self, bit: u32) -> bool {
+        self.standard & bit != 0
+    }
+
+    /// Clears `name`: a standard attribute by its bit, any other name as a custom attribute.
+    pub(crate) fn insert(&mut self, name: Cow<'a, str>) {
+        match standard_bit(&name) {
+            0 => self.custom.push(name),
+            bit => self.standard |= bit,
+        }
+    }
+
+    /// The custom attributes cleared, in the order they were.
+    pub(crate) fn custom(&self) -> &[Cow<'a, str>] {
+        &self.custom
+    }
+
+    /// Whether nothing is cleared.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.standard == 0 && self.custom.is_empty()
+    }
+
+    /// Both sides' clears.
+    pub(crate) fn merge(&mut self, other: Clears<'a>) {
+        self.standard |= other.standard;
+        self.custom.extend(other.custom);
+    }
+
+    /// A copy that borrows its names from `self`.
+    pub(crate) fn reborrow(&self) -> Clears<'_> {
+        Clears {
+            standard: self.standard,
+            custom: self.custom.iter().map(|n| Cow::Borrowed(&**n)).collect(),
+        }
+    }
+
+    /// Refuses an attribute both given a value and cleared (by a struct and a field it
+    /// flattens, or by the two sides of a merge): which of the two was meant is unknown.
+    pub(crate) fn check(&self, user: &CreateUser<'_>) -> Result<(), Error> {
+        let twice = |name: &str| {
+            Error::invalid_input(
+                name.to_owned(),
+                "it is both given a value and cleared; map it once",
+            )
+        };
+        for (i, name) in CreateUser::STANDARD_ATTRIBUTES.iter().enumerate() {
+            if self.standard & (1 << i) != 0 && user.is_set(name) {
+                return Err(twice(name));
+            }
+        }
+        for (index, name) in self.custom.iter().enumerate() {
+            crate::mapping::validate::custom_name(name)?;
+            let given = user.custom_attributes().iter().any(|(n, _)| n == name);
+            if given || self.custom[..index].contains(name) {
+                return Err(twice(name));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_standard_attribute_has_a_bit_of_its_own() {
+        let bits: Vec<u32> = CreateUser::STANDARD_ATTRIBUTES
+            .iter()
+            .map(|name| standard_bit(name))
+            .collect();
+        assert!(bits.len() <= 32);
+        for (i, bit) in bits.iter().enumerate() {
+            assert_eq!(*bit, 1 << i);
+        }
+        assert_eq!(standard_bit("plan"), 0);
+    }
+
+    #[test]
+    fn a_name_cleared_is_standard_or_custom() {
+        let mut clears = Clears::default();
+        clears.insert("city".into());
+        clears.insert("plan".into());
+        assert!(clears.has(standard_bit("city")));
+        assert!(!clears.has(standard_bit("email")));
+        assert_eq!(clears.custom(), ["plan"]);
+        assert!(!clears.is_empty());
+    }
+}
