@@ -184,3 +184,9 @@ pub use usercom_derive::FromUserComUser;
 #[cfg(feature = "derive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "derive")))]
 pub use usercom_derive::UserComValue;
+
+/// `#[derive(IntoUserComEvent)]`: a struct as a User.com event, sent with
+/// [`Client::create_event`]; see README's "After sign-up".
+#[cfg(feature = "derive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "derive")))]
+pub use usercom_derive::IntoUserComEvent;

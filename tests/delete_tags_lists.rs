@@ -5,20 +5,12 @@ mod common;
 
 use std::time::Duration;
 
-use usercom::{Client, CreateUser, Error, RetryPolicy};
+use usercom::{Client, CreateUser, Error};
 use usercom_mock::{Fault, MockServer, RecordedRequest, Route};
 
 /// A client of `server` that retries fast (3 retries).
 fn client(server: &MockServer) -> Client {
-    common::builder_for(server)
-        .retry_policy(
-            RetryPolicy::default()
-                .max_retries(3)
-                .initial_backoff(Duration::from_millis(2))
-                .max_backoff(Duration::from_millis(20)),
-        )
-        .build()
-        .unwrap()
+    common::fast_retry_client(server)
 }
 
 /// Creates Ada (`user_id` `c/1815`) and forgets the create's request; her User.com id.
@@ -42,6 +34,14 @@ fn sent(server: &MockServer) -> Vec<String> {
                  method, path, body, ..
              }| { format!("{method} {path} {}", String::from_utf8_lossy(body)) },
         )
+        .collect()
+}
+
+/// The requests that change something (not the reads), as [`sent`] writes them.
+fn changes(server: &MockServer) -> Vec<String> {
+    sent(server)
+        .into_iter()
+        .filter(|r| !r.starts_with("GET"))
         .collect()
 }
 
@@ -153,10 +153,7 @@ async fn tags_are_added_once_and_removed_and_neither_repeats_as_an_error() {
     assert_eq!(tags(&client, id).await, ["newsletter"]);
 
     let path = |action| format!("/api/public/users/{id}/{action}/");
-    let requests: Vec<String> = sent(&server)
-        .into_iter()
-        .filter(|r| !r.starts_with("GET"))
-        .collect();
+    let requests = changes(&server);
     assert_eq!(
         requests,
         [
@@ -181,10 +178,7 @@ async fn tags_by_user_id_reach_the_user_with_that_id() {
     assert_eq!(tags(&client, id).await, ["vip"]);
     client.remove_tag_by_user_id("c/1815", "vip").await.unwrap();
     assert!(tags(&client, id).await.is_empty());
-    let requests: Vec<String> = sent(&server)
-        .into_iter()
-        .filter(|r| !r.starts_with("GET"))
-        .collect();
+    let requests = changes(&server);
     assert_eq!(
         requests,
         [
@@ -262,10 +256,7 @@ async fn lists_are_joined_and_left_and_neither_repeats_as_an_error() {
     assert_eq!(lists(client.get_user(id).await.unwrap()), [9]);
 
     let path = |action| format!("/api/public/users/{id}/{action}/");
-    let requests: Vec<String> = sent(&server)
-        .into_iter()
-        .filter(|r| !r.starts_with("GET"))
-        .collect();
+    let requests = changes(&server);
     assert_eq!(
         requests,
         [

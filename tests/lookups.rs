@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::time::Duration;
-
-use usercom::{ApiVersion, Client, CreateUser, Error, FromUserComUser, RetryPolicy, User};
+use usercom::{ApiVersion, Client, CreateUser, Error, FromUserComUser, User};
 use usercom_mock::{Fault, MockServer, Route};
 
 /// User.com's own published answer to `GET users/search/?email=` (API v2 page), verbatim.
@@ -13,15 +11,7 @@ const PUBLISHED_SAMPLE: &str = include_str!("fixtures/apidocs_v2_find_user_by_em
 
 /// A client of `server` that retries fast (3 retries).
 fn client(server: &MockServer) -> Client {
-    common::builder_for(server)
-        .retry_policy(
-            RetryPolicy::default()
-                .max_retries(3)
-                .initial_backoff(Duration::from_millis(2))
-                .max_backoff(Duration::from_millis(20)),
-        )
-        .build()
-        .unwrap()
+    common::fast_retry_client(server)
 }
 
 /// The caller's own type, read by hand (not by the derive).

@@ -3,10 +3,8 @@
 
 mod common;
 
-use std::time::Duration;
-
 use serde_json::json;
-use usercom::{ApiVersion, Client, Error, IntoUserComUser, RetryPolicy};
+use usercom::{ApiVersion, Client, Error, IntoUserComUser};
 use usercom_mock::{Fault, MockServer, RecordedRequest, Route};
 
 #[derive(IntoUserComUser)]
@@ -36,16 +34,9 @@ fn customer(id: &str) -> Customer {
     }
 }
 
+/// A client of `server` that retries fast (3 retries).
 fn client(server: &MockServer) -> Client {
-    common::builder_for(server)
-        .retry_policy(
-            RetryPolicy::default()
-                .max_retries(3)
-                .initial_backoff(Duration::from_millis(2))
-                .max_backoff(Duration::from_millis(20)),
-        )
-        .build()
-        .unwrap()
+    common::fast_retry_client(server)
 }
 
 /// Each request after the create as `METHOD path body`.

@@ -25,6 +25,16 @@ async fn users(server: &MockServer, client: &Client, n: usize) -> Vec<u64> {
     ids
 }
 
+/// The ids of every user the stream lists.
+async fn listed_ids(client: &Client) -> Vec<u64> {
+    client
+        .users()
+        .map_ok(|user| user.id)
+        .try_collect()
+        .await
+        .unwrap()
+}
+
 /// Each request as `METHOD path?query`.
 fn sent(server: &MockServer) -> Vec<String> {
     server
@@ -44,12 +54,7 @@ async fn every_user_once_in_order_following_each_next_link() {
     let ids = users(&server, &client, 5).await;
     server.set_users_page_size(2);
 
-    let listed: Vec<u64> = client
-        .users()
-        .map_ok(|user| user.id)
-        .try_collect()
-        .await
-        .unwrap();
+    let listed = listed_ids(&client).await;
     assert_eq!(listed, ids);
     assert_eq!(
         sent(&server),
@@ -108,12 +113,7 @@ async fn a_404_on_a_next_link_ends_the_stream_but_on_the_first_page_is_an_error(
     let ids = users(&server, &client, 3).await;
     server.set_users_page_size(2);
     server.fault_when(|r| r.query.is_some(), Fault::status(404));
-    let listed: Vec<u64> = client
-        .users()
-        .map_ok(|user| user.id)
-        .try_collect()
-        .await
-        .unwrap();
+    let listed = listed_ids(&client).await;
     assert_eq!(listed, ids[..2]);
 
     server.fault_when(|r| r.query.is_none(), Fault::status(404));

@@ -15,6 +15,8 @@ mod attr;
 #[allow(dead_code)]
 #[path = "../../usercom-derive/src/case.rs"]
 mod case;
+#[path = "../../usercom-derive/src/crate_path.rs"]
+mod crate_path;
 #[path = "../../usercom-derive/src/ctxt.rs"]
 mod ctxt;
 // `expand` also serves `FromUserComUser` (`from.rs`), which this target does not run: its

@@ -21,6 +21,20 @@ pub fn client_for(server: &MockServer) -> Client {
         .expect("the mock's settings are valid")
 }
 
+/// A client of `server` that retries fast: 3 retries, backoffs from 2 ms to 20 ms.
+#[allow(dead_code)] // not every test binary uses it
+pub fn fast_retry_client(server: &MockServer) -> Client {
+    builder_for(server)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_retries(3)
+                .initial_backoff(Duration::from_millis(2))
+                .max_backoff(Duration::from_millis(20)),
+        )
+        .build()
+        .expect("the mock's settings are valid")
+}
+
 /// A client of `server` that gives up on a request after its third throttling refusal
 /// (`RetryPolicy::max_throttled_retries(2)`), with 1 ms backoffs and retries to spare.
 #[allow(dead_code)] // not every test binary uses it

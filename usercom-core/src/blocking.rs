@@ -44,8 +44,8 @@ use iter::Blocking;
 pub use iter::{Outcomes, Users};
 
 use crate::{
-    ApiVersion, Error, FromUserComUser, IntoUserComUser, MapsUserId, UpdatableByUserId, Upserted,
-    User,
+    ApiVersion, Error, EventCreated, FromUserComUser, IntoUserComEvent, IntoUserComUser,
+    MapsUserId, UpdatableByUserId, Upserted, User,
 };
 
 /// A blocking User.com client: the async [`crate::Client`]'s operations as plain calls.
@@ -260,6 +260,43 @@ impl Client {
         T: IntoUserComUser + UpdatableByUserId + ?Sized,
     {
         self.wait(self.inner.update_user_by_user_id(value))
+    }
+
+    /// Sends an event of the user whose User.com id is `user`; see
+    /// [`crate::Client::create_event`].
+    pub fn create_event<E>(&self, user: u64, event: &E) -> Result<EventCreated, Error>
+    where
+        E: IntoUserComEvent + ?Sized,
+    {
+        self.wait(self.inner.create_event(user, event))
+    }
+
+    /// Sends an event of the user whose `user_id` is `user_id`; see
+    /// [`crate::Client::create_event_by_user_id`].
+    pub fn create_event_by_user_id<E>(
+        &self,
+        user_id: &str,
+        event: &E,
+    ) -> Result<EventCreated, Error>
+    where
+        E: IntoUserComEvent + ?Sized,
+    {
+        self.wait(self.inner.create_event_by_user_id(user_id, event))
+    }
+
+    /// Sends many events; see [`crate::Client::create_events`]. Each `next` of the
+    /// iterator blocks until the next one is answered.
+    pub fn create_events<'a, I, E>(
+        &'a self,
+        inputs: I,
+        concurrency: usize,
+    ) -> Outcomes<'a, EventCreated>
+    where
+        I: IntoIterator<Item = (u64, E)>,
+        I::IntoIter: Send + 'a,
+        E: IntoUserComEvent + Send + Sync + 'a,
+    {
+        self.outcomes(self.inner.create_events(inputs, concurrency))
     }
 
     /// Deletes the user whose User.com id is `id`: `true` if this call deleted it, `false`

@@ -11,8 +11,8 @@ use reqwest::Url;
 use crate::http::retry::Idempotency::{Idempotent, NotIdempotent};
 use crate::http::throttle::{Throttle, ThrottleStats};
 use crate::{
-    ApiVersion, ClientBuilder, CreateUser, Error, IntoUserComUser, MapsUserId, RetryPolicy,
-    UpdatableByUserId, User,
+    ApiVersion, ClientBuilder, CreateUser, Error, EventCreated, IntoUserComEvent, IntoUserComUser,
+    MapsUserId, RetryPolicy, UpdatableByUserId, User,
 };
 
 /// Default limit for a whole request, from connecting to the last byte of the answer.
@@ -256,6 +256,51 @@ impl Client {
         T: IntoUserComUser + UpdatableByUserId + ?Sized,
     {
         self.update_by_user_id(value).await
+    }
+
+    /// Sends `event` as an event of the user whose User.com id is `user`: `POST events/`,
+    /// the user named `client` (API v1) or `user_id` (v2) in the body. The event is checked
+    /// first ([`CreateEvent::validate`](crate::CreateEvent::validate)); bad input is an
+    /// [`Error::InvalidInput`], and nothing is sent.
+    ///
+    /// User.com does not de-duplicate events, so an event is retried only when it certainly
+    /// was not processed, like a create: after a lost answer the error says the outcome is
+    /// unknown ([`Error::safe_to_retry`] is `false`), and the event is not sent twice.
+    pub async fn create_event<E>(&self, user: u64, event: &E) -> Result<EventCreated, Error>
+    where
+        E: IntoUserComEvent + ?Sized,
+    {
+        self.send_event(user, event).await
+    }
+
+    /// [`Client::create_event`] for the user whose `user_id` (`custom_id` in v2) is
+    /// `user_id`: `POST users-by-id/<user_id>/events/` (the id percent-encoded, checked as
+    /// [`Client::find_user_by_user_id`] checks it). No such user is an [`Error::Api`] `404`.
+    pub async fn create_event_by_user_id<E>(
+        &self,
+        user_id: &str,
+        event: &E,
+    ) -> Result<EventCreated, Error>
+    where
+        E: IntoUserComEvent + ?Sized,
+    {
+        self.send_event_by_user_id(user_id, event).await
+    }
+
+    /// Sends many events as [`Client::create_event`] sends one, each `(user, event)` pair at
+    /// the server's pace through the client's throttle, at most `concurrency` in flight, and
+    /// yields one `(index, result)` per input, in completion order.
+    pub fn create_events<'a, I, E>(
+        &'a self,
+        inputs: I,
+        concurrency: usize,
+    ) -> impl Stream<Item = (usize, Result<EventCreated, Error>)> + Send + 'a
+    where
+        I: IntoIterator<Item = (u64, E)>,
+        I::IntoIter: Send + 'a,
+        E: IntoUserComEvent + Send + Sync + 'a,
+    {
+        self.send_events(inputs, concurrency)
     }
 
     /// Sets the custom attributes of `attributes` (its standard attributes are ignored) on

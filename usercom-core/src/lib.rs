@@ -52,9 +52,11 @@ pub use mapping::convert::{IntoUserComUser, MapsUserId, UpdatableByUserId, UserC
 pub use mapping::read::FromUserComUser;
 pub use mapping::{convert, read};
 pub use model::enums::{Gender, Status};
+pub use model::event::{CreateEvent, IntoUserComEvent};
 pub use model::payload::{CreateUser, MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS};
 pub use model::user::{Company, List, Tag, User, UserAttribute};
 pub use model::value::AttributeValue;
 pub use model::wire::{ApiVersion, CreateUserBody, CustomAttributesBody};
 pub use ops::attributes::AttributeDefinition;
 pub use ops::bulk::{BulkOptions, Progress};
+pub use ops::events::EventCreated;

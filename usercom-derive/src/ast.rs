@@ -1,6 +1,6 @@
 //! A borrowed view of the derive input that keeps the original syn nodes for spans.
 
-use syn::{Data, DeriveInput, Fields, Generics, Ident, Type};
+use syn::{Data, DeriveInput, Fields, FieldsNamed, Generics, Ident, Type};
 
 use crate::attr::{self, ContainerAttrs, FieldAttrs};
 use crate::ctxt::Ctxt;
@@ -33,50 +33,7 @@ impl<'a> Input<'a> {
         derive: &str,
     ) -> Option<Input<'a>> {
         let attrs = attr::container_attrs(cx, &node.attrs);
-        let named = match &node.data {
-            Data::Struct(data) => match &data.fields {
-                Fields::Named(named) => named,
-                Fields::Unnamed(_) => {
-                    cx.error_spanned_by(
-                        &node.ident,
-                        format!(
-                            "`#[derive({derive})]` needs named fields to map; this is a tuple \
-                             struct: give its fields names"
-                        ),
-                    );
-                    return None;
-                }
-                Fields::Unit => {
-                    cx.error_spanned_by(
-                        &node.ident,
-                        format!(
-                            "`#[derive({derive})]` needs named fields to map; this is a unit \
-                             struct: add fields with `#[usercom(...)]`"
-                        ),
-                    );
-                    return None;
-                }
-            },
-            Data::Enum(data) => {
-                cx.error_spanned_by(
-                    data.enum_token,
-                    format!(
-                        "`#[derive({derive})]` works on structs with named fields, not on \
-                         enums: derive it on a struct, or implement `{derive}` by hand"
-                    ),
-                );
-                return None;
-            }
-            Data::Union(data) => {
-                cx.error_spanned_by(
-                    data.union_token,
-                    format!(
-                        "`#[derive({derive})]` works on structs with named fields, not on unions"
-                    ),
-                );
-                return None;
-            }
-        };
+        let named = named_fields(cx, node, derive)?;
         let fields = named
             .named
             .iter()
@@ -108,6 +65,57 @@ pub(crate) fn load_schema(cx: &mut Ctxt, attrs: &ContainerAttrs, ident: &Ident) 
                 Some(literal) => cx.error_spanned_by(literal, message),
                 None => cx.error_spanned_by(ident, message),
             }
+            None
+        }
+    }
+}
+
+/// The named fields of `node`, or `None` (with the error in `cx`, worded for `derive`) when
+/// it is not a struct with named fields.
+pub(crate) fn named_fields<'a>(
+    cx: &mut Ctxt,
+    node: &'a DeriveInput,
+    derive: &str,
+) -> Option<&'a FieldsNamed> {
+    match &node.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => Some(named),
+            Fields::Unnamed(_) => {
+                cx.error_spanned_by(
+                    &node.ident,
+                    format!(
+                        "`#[derive({derive})]` needs named fields to map; this is a tuple \
+                         struct: give its fields names"
+                    ),
+                );
+                None
+            }
+            Fields::Unit => {
+                cx.error_spanned_by(
+                    &node.ident,
+                    format!(
+                        "`#[derive({derive})]` needs named fields to map; this is a unit \
+                         struct: add fields with `#[usercom(...)]`"
+                    ),
+                );
+                None
+            }
+        },
+        Data::Enum(data) => {
+            cx.error_spanned_by(
+                data.enum_token,
+                format!(
+                    "`#[derive({derive})]` works on structs with named fields, not on \
+                     enums: derive it on a struct, or implement `{derive}` by hand"
+                ),
+            );
+            None
+        }
+        Data::Union(data) => {
+            cx.error_spanned_by(
+                data.union_token,
+                format!("`#[derive({derive})]` works on structs with named fields, not on unions"),
+            );
             None
         }
     }

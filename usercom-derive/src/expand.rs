@@ -5,32 +5,13 @@ use std::collections::HashSet;
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{parse_quote, Path, Type, WherePredicate};
+use syn::{parse_quote, Type, WherePredicate};
 
 use crate::ast::{Field, Input};
 use crate::attr::Mapping;
+pub(crate) use crate::crate_path::crate_path;
 use crate::schema_check::SchemaChecks;
 use crate::table::Family;
-
-/// The path of the crate that holds `IntoUserComUser`: `#[usercom(crate = ...)]`, else the
-/// facade `usercom` (however the user renamed it), else `usercom-core`, else `::usercom`.
-/// The crate being compiled is found in its own `Cargo.toml` by `proc-macro-crate`; the
-/// crate itself (its tests, its examples) reaches itself by its own name.
-pub(crate) fn crate_path(krate: Option<&Path>) -> TokenStream {
-    use proc_macro_crate::{crate_name, FoundCrate};
-    if let Some(path) = krate {
-        return quote!(#path);
-    }
-    let found = |package: &str| match crate_name(package).ok()? {
-        FoundCrate::Itself => Some(package.replace('-', "_")),
-        FoundCrate::Name(name) => Some(name),
-    };
-    let name = found("usercom")
-        .or_else(|| found("usercom-core"))
-        .unwrap_or_else(|| "usercom".to_owned());
-    let ident = Ident::new(&name, Span::call_site());
-    quote!(::#ident)
-}
 
 pub(crate) fn expand(input: &Input) -> TokenStream {
     let krate = crate_path(input.attrs.krate.as_ref());

@@ -13,7 +13,9 @@
 mod ast;
 mod attr;
 mod case;
+mod crate_path;
 mod ctxt;
+mod event;
 mod expand;
 mod fallback;
 mod from;
@@ -55,6 +57,17 @@ pub fn derive_from_user_com_user(input: TokenStream) -> TokenStream {
 pub fn derive_user_com_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     pipeline::run::<value::UserComValue>(&input).into()
+}
+
+/// Implements `usercom::IntoUserComEvent` for a struct with named fields: the event named by
+/// `#[usercom(event = "...")]`, with the fields marked `data` (or `data = "name"`) as its
+/// data and the one marked `timestamp` as its time.
+///
+/// See the `usercom` crate for the attributes and the accepted field types.
+#[proc_macro_derive(IntoUserComEvent, attributes(usercom))]
+pub fn derive_into_user_com_event(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    pipeline::run::<event::IntoUserComEvent>(&input).into()
 }
 
 /// Expansion snapshots: what the derive generates for representative structs, formatted, so

@@ -21,6 +21,12 @@ pub(crate) mod keyword {
     pub(crate) const DEFAULT: &str = "default";
     /// `#[usercom(first_name, write_only)]`: sent, never read back.
     pub(crate) const WRITE_ONLY: &str = "write_only";
+    /// `#[usercom(event = "order_placed")]` on an event's struct: the event's name.
+    pub(crate) const EVENT: &str = "event";
+    /// `#[usercom(data)]` / `data = "name"` on an event's field: a data value.
+    pub(crate) const DATA: &str = "data";
+    /// `#[usercom(timestamp)]` on an event's field: when the event happened.
+    pub(crate) const TIMESTAMP: &str = "timestamp";
     /// The field-level keywords, for "did you mean" hints.
     pub(crate) const FIELD: &[&str] = &[ATTRIBUTE, FLATTEN, WITH, FROM, DEFAULT, WRITE_ONLY];
 }

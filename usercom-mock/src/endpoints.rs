@@ -5,6 +5,7 @@ use hyper::{header, HeaderMap, Method, StatusCode, Uri};
 use serde_json::{json, Value};
 
 use crate::answer::Answer;
+use crate::events;
 use crate::route::{self, Endpoint, API_PREFIX};
 use crate::shared::Shared;
 use crate::store::{FieldErrors, Store, Version};
@@ -130,6 +131,19 @@ pub(crate) fn route(
                     None => Answer::not_found(),
                 },
                 None => Answer::not_found(),
+            }
+        }
+        Endpoint::Events => match json_body() {
+            Err(e) => parse_error(e),
+            Ok(body) => events::create(store, &body, None, version),
+        },
+        Endpoint::EventsByUserId(segment) => {
+            match store.find("user_id", &route::percent_decode(segment, false)) {
+                None => Answer::not_found(),
+                Some(id) => match json_body() {
+                    Err(e) => parse_error(e),
+                    Ok(body) => events::create(store, &body, Some(id), version),
+                },
             }
         }
         Endpoint::Tag(id, add) => tag(store, Some(id), add, body),

@@ -77,6 +77,7 @@
 mod answer;
 mod attributes;
 mod endpoints;
+mod events;
 mod fault;
 mod rate_limit;
 mod request;
@@ -96,6 +97,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use attributes::AttributeDefinition;
+pub use events::StoredEvent;
 pub use fault::Fault;
 use rate_limit::Limiter;
 pub use rate_limit::RateLimit;
@@ -251,6 +253,11 @@ impl MockServer {
     /// 0 is taken as 1). Smaller pages make pagination testable with a few definitions.
     pub fn set_attributes_page_size(&self, page_size: usize) {
         self.shared.lock().store.set_page_size(page_size);
+    }
+
+    /// The events the server has received, in the order they came.
+    pub fn events(&self) -> Vec<StoredEvent> {
+        self.shared.lock().store.events.list.clone()
     }
 
     /// The most users one page of `GET users/` lists (default 100, as the API; 0 is taken

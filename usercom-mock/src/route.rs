@@ -26,6 +26,10 @@ pub(crate) enum Endpoint<'a> {
     TagByUserId(&'a str, bool),
     /// `users/<id>/add_to_list/` (`true`) or `users/<id>/remove_from_list/` (`false`)
     List(u64, bool),
+    /// `events/`
+    Events,
+    /// `users-by-id/<user_id>/events/`, the segment as received
+    EventsByUserId(&'a str),
 }
 
 impl<'a> Endpoint<'a> {
@@ -42,6 +46,10 @@ impl<'a> Endpoint<'a> {
                 user_id(id).map(Endpoint::SetMultipleAttributes)
             }
             ["attributes"] => Some(Endpoint::Attributes),
+            ["events"] => Some(Endpoint::Events),
+            ["users-by-id", user_id, "events"] if !user_id.is_empty() => {
+                Some(Endpoint::EventsByUserId(user_id))
+            }
             ["users", id, "add_tag"] => user_id(id).map(|id| Endpoint::Tag(id, true)),
             ["users", id, "remove_tag"] => user_id(id).map(|id| Endpoint::Tag(id, false)),
             ["users", id, "add_to_list"] => user_id(id).map(|id| Endpoint::List(id, true)),
@@ -67,7 +75,9 @@ impl<'a> Endpoint<'a> {
             | Endpoint::SetMultipleAttributes(_)
             | Endpoint::Tag(..)
             | Endpoint::TagByUserId(..)
-            | Endpoint::List(..) => "POST",
+            | Endpoint::List(..)
+            | Endpoint::Events
+            | Endpoint::EventsByUserId(_) => "POST",
             Endpoint::User(_) | Endpoint::UserByUserId(_) => "GET, PUT, DELETE",
             Endpoint::Attributes | Endpoint::Search => "GET",
         }
@@ -94,6 +104,8 @@ impl<'a> Endpoint<'a> {
             (Endpoint::TagByUserId(_, false), "POST") => Route::RemoveTagByUserId,
             (Endpoint::List(_, true), "POST") => Route::AddToList,
             (Endpoint::List(_, false), "POST") => Route::RemoveFromList,
+            (Endpoint::Events, "POST") => Route::CreateEvent,
+            (Endpoint::EventsByUserId(_), "POST") => Route::CreateEventByUserId,
             _ => return None,
         })
     }
@@ -227,6 +239,17 @@ pub enum Route {
     /// `POST users/<id>/remove_from_list/` with `{"list": <list id>}`: take a user off a list.
     /// `200 {}`, also when the user was not on it.
     RemoveFromList,
+    /// `POST events/` with `{"client" (v1) / "user_id" (v2), "name", "data", "timestamp"}`:
+    /// record an event of an existing user (see [`MockServer::events`]). `201 {"id",
+    /// "created"}`, `created` saying whether the event's name is new; events are not
+    /// de-duplicated.
+    ///
+    /// [`MockServer::events`]: crate::MockServer::events
+    CreateEvent,
+    /// `POST users-by-id/<user_id>/events/`: [`Route::CreateEvent`] for the first user, in
+    /// creation order, whose `user_id` is the percent-decoded segment (the body names no
+    /// user); `404` when there is none.
+    CreateEventByUserId,
 }
 
 impl Route {
@@ -349,6 +372,13 @@ mod tests {
             ),
             ("POST", "/api/public/users/x/add_to_list/", None),
             ("GET", "/api/public/users/7/remove_from_list/", None),
+            ("POST", "/api/public/events/", Some(Route::CreateEvent)),
+            ("GET", "/api/public/events/", None),
+            (
+                "POST",
+                "/api/public/users-by-id/u-1/events/",
+                Some(Route::CreateEventByUserId),
+            ),
         ];
         for (method, path, route) in cases {
             assert_eq!(Route::of(method, path), route, "{method} {path}");

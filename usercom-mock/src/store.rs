@@ -6,6 +6,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
 use crate::attributes::{self, AttributeDefinition};
+use crate::events::Events;
 use crate::validation::validate;
 pub(crate) use crate::validation::Version;
 
@@ -132,6 +133,8 @@ pub(crate) struct Store {
     page_size: usize,
     /// The app's tags: name -> id, in the order they were first added.
     tag_ids: BTreeMap<String, u64>,
+    /// The events received.
+    pub(crate) events: Events,
 }
 
 /// The most definitions a page of `GET attributes/` lists unless a test sets another size.
@@ -149,6 +152,7 @@ impl Store {
             definitions: Vec::new(),
             page_size: DEFAULT_PAGE_SIZE,
             tag_ids: BTreeMap::new(),
+            events: Events::default(),
         }
     }
 
@@ -186,6 +190,11 @@ impl Store {
     pub(crate) fn ids_after(&self, after: Option<u64>) -> impl Iterator<Item = u64> + '_ {
         let start = after.map_or(0, |after| after.saturating_add(1));
         self.users.range(start..).map(|(&id, _)| id)
+    }
+
+    /// Whether there is a user `id`.
+    pub(crate) fn has_user(&self, id: u64) -> bool {
+        self.users.contains_key(&id)
     }
 
     pub(crate) fn user_count(&self) -> usize {

@@ -4,6 +4,7 @@
 
 pub(crate) mod clears;
 pub(crate) mod enums;
+pub(crate) mod event;
 pub(crate) mod payload;
 pub(crate) mod user;
 pub(crate) mod value;

@@ -1,7 +1,7 @@
 //! Operations beside those in `client`, one file for each thing they act on:
 //! [`attributes`] (the app's custom attribute definitions), [`custom`] (setting a user's
 //! custom attributes after a create, upsert or update), [`lookups`] (reading users
-//! back), [`update`] and [`delete`] (changing and removing users), [`tags`] and [`lists`] (a user's tags and list
+//! back), [`update`] and [`delete`] (changing and removing users), [`events`], [`tags`] and [`lists`] (a user's tags and list
 //! memberships), and [`bulk`] (many at the server's pace, with options). [`paths`] names a
 //! user in a path; [`pages`] reads cursor-paginated lists.
 
@@ -9,6 +9,7 @@ pub(crate) mod attributes;
 pub(crate) mod bulk;
 pub(crate) mod custom;
 pub(crate) mod delete;
+pub(crate) mod events;
 pub(crate) mod lists;
 pub(crate) mod lookups;
 pub(crate) mod pages;

@@ -1,10 +1,11 @@
 //! The one parser of `#[usercom(...)]`, for every derive: the struct's options (here), its
-//! fields' mappings ([`field`]), and an enum's, its variants' and a newtype's options
-//! ([`value`]). Options that mean the same everywhere (`crate = path`, `schema = "path"`)
+//! fields' mappings ([`field`]), an enum's, its variants' and a newtype's options
+//! ([`value`]), and an event's ([`event`]). Options that mean the same everywhere (`crate = path`, `schema = "path"`)
 //! are read by the same function wherever they are written. Values are read with flat
 //! grammars (string literals, `a::b` paths, token trees), never with syn's recursive
 //! expression parser, so no input can exhaust the compiler's stack.
 
+mod event;
 mod field;
 mod value;
 
@@ -16,6 +17,7 @@ use syn::{Attribute, Ident, LitStr, Meta, Path, Token};
 use crate::ctxt::Ctxt;
 use crate::table::{self, keyword};
 
+pub(crate) use event::{event_attrs, event_field, EventAttrs, EventField};
 pub(crate) use field::{describe, field_attrs, FieldAttrs, Mapping};
 pub(crate) use value::{enum_attrs, newtype_crate, variant_rename, EnumAttrs};
 

@@ -24,10 +24,12 @@ pub use crate::model::payload::attribute;
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+mod event_values;
 mod fits;
 mod id_text;
 mod impls;
 
+pub use event_values::{DataValue, TimestampValue};
 pub use fits::{
     named_above, FitsBoolean, FitsDate, FitsDateTime, FitsFixed, FitsFloat, FitsInteger, FitsJson,
     FitsString,
