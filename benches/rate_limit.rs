@@ -4,6 +4,7 @@
 //! cargo bench --bench rate_limit                  # 10,000 creates, concurrency 32 and 64, every limit
 //! cargo bench --bench rate_limit -- 2000          # another number of creates
 //! cargo bench --bench rate_limit -- 2000 bucket   # only the limits whose name contains `bucket`
+//! cargo bench --bench rate_limit -- events 2000   # events (`create_events`) instead of creates
 //! ```
 //!
 //! The embedded server (`usercom-mock`) takes 200 requests a second, as a token bucket with
@@ -25,7 +26,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use usercom::{Client, CreateUser};
+use usercom::{Client, CreateEvent, CreateUser};
 use usercom_mock::{MockServer, RateLimit};
 
 #[path = "support/nginx.rs"]
@@ -98,17 +99,30 @@ struct Outcome {
     elapsed: Duration,
 }
 
-async fn run(limit: Limit, client_limit: Option<u32>, users: usize, concurrency: usize) -> Outcome {
+/// What a run sends: users (`create_users`) or events of one user (`create_events`).
+#[derive(Clone, Copy, PartialEq)]
+enum Sent {
+    Users,
+    Events,
+}
+
+async fn run(
+    limit: Limit,
+    client_limit: Option<u32>,
+    users: usize,
+    concurrency: usize,
+    sent: Sent,
+) -> Outcome {
     let server = MockServer::start().await;
     server.record_requests(false);
     // nginx, when it enforces the limit, stays up until the run is over.
-    let (base_url, _nginx) = match limit {
+    let (base_url, _nginx) = match &limit {
         Limit::Embedded(limit) => {
-            server.set_rate_limit(limit);
+            server.set_rate_limit(limit.clone());
             (server.base_url(), None)
         }
         Limit::Nginx { nodelay } => {
-            let nginx = start_nginx(&server, nodelay);
+            let nginx = start_nginx(&server, *nodelay);
             let path = server.base_url();
             let path = path.splitn(4, '/').nth(3).unwrap_or("");
             (
@@ -124,26 +138,53 @@ async fn run(limit: Limit, client_limit: Option<u32>, users: usize, concurrency:
         builder = builder.rate_limit(per_second);
     }
     let client = builder.build().expect("valid settings");
-    let inputs = (0..users).map(|i| CreateUser::new().email(format!("user{i}@example.org")));
-    let started = Instant::now();
-    let mut outcomes = client.create_users(inputs, concurrency);
-    let mut failed = 0;
-    while let Some((_, result)) = outcomes.next().await {
-        if let Err(err) = result {
-            failed += 1;
-            eprintln!("failed: {err}");
+    let (started, failed) = match sent {
+        Sent::Users => {
+            let inputs =
+                (0..users).map(|i| CreateUser::new().email(format!("user{i}@example.org")));
+            let started = Instant::now();
+            let failed = count_failed(client.create_users(inputs, concurrency)).await;
+            (started, failed)
         }
-    }
+        Sent::Events => {
+            // The one user the events are of (before the clock starts: it is not paced).
+            server.clear_rate_limit();
+            let user = client
+                .create_user(&CreateUser::new().email("events@example.org"))
+                .await
+                .expect("the events' user");
+            if let Limit::Embedded(limit) = &limit {
+                server.set_rate_limit(limit.clone());
+            }
+            let inputs = (0..users).map(|i| (user.id, CreateEvent::new("bench").data("n", i)));
+            let started = Instant::now();
+            let failed = count_failed(client.create_events(inputs, concurrency)).await;
+            (started, failed)
+        }
+    };
     let elapsed = started.elapsed();
-    let distinct: HashSet<String> = server
-        .users()
-        .iter()
-        .map(|user| user.attributes["email"].as_str().unwrap_or("").to_owned())
-        .collect();
+    let (sent_count, distinct) = match sent {
+        Sent::Users => {
+            let distinct: HashSet<String> = server
+                .users()
+                .iter()
+                .map(|user| user.attributes["email"].as_str().unwrap_or("").to_owned())
+                .collect();
+            (server.user_count(), distinct.len())
+        }
+        Sent::Events => {
+            let events = server.events();
+            let distinct: HashSet<u64> = events
+                .iter()
+                .filter_map(|event| event.data.get("n").and_then(|n| n.as_u64()))
+                .collect();
+            (events.len(), distinct.len())
+        }
+    };
     let stats = client.throttle_stats();
     Outcome {
         failed,
-        twice: server.user_count() - distinct.len(),
+        twice: sent_count - distinct,
         pace: (users - failed) as f64 / elapsed.as_secs_f64() / LIMIT,
         // nginx's refusals never reach the embedded server: counted by the client.
         refused: match server.rate_limited_count() {
@@ -157,6 +198,21 @@ async fn run(limit: Limit, client_limit: Option<u32>, users: usize, concurrency:
         learned: stats.learned_rate,
         elapsed,
     }
+}
+
+/// Drains a bulk run's outcomes; how many failed (each printed).
+async fn count_failed<T>(
+    outcomes: impl futures_util::Stream<Item = (usize, Result<T, usercom::Error>)>,
+) -> usize {
+    let mut outcomes = std::pin::pin!(outcomes);
+    let mut failed = 0;
+    while let Some((_, result)) = outcomes.next().await {
+        if let Err(err) = result {
+            failed += 1;
+            eprintln!("failed: {err}");
+        }
+    }
+    failed
 }
 
 /// nginx with `limit_req` at [`LIMIT`] a second and bursts of 20, passing what it lets
@@ -184,7 +240,14 @@ fn main() {
         println!("run with `cargo bench --bench rate_limit`");
         return;
     }
-    let mut words = args.iter().filter(|a| !a.starts_with("--"));
+    let sent = if args.iter().any(|a| a == "events") {
+        Sent::Events
+    } else {
+        Sent::Users
+    };
+    let mut words = args
+        .iter()
+        .filter(|a| !a.starts_with("--") && a.as_str() != "events");
     let users: usize = words.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let only = words.next().cloned().unwrap_or_default();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -192,7 +255,11 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    println!("{users} creates against the embedded server limited to {LIMIT}/s (bursts of 20)");
+    let what = match sent {
+        Sent::Users => "creates",
+        Sent::Events => "events (`create_events`)",
+    };
+    println!("{users} {what} against the embedded server limited to {LIMIT}/s (bursts of 20)");
     let selected = |name: &str| name.contains(only.as_str());
     let nginx = nginx::find_program("nginx");
     if limits()
@@ -217,7 +284,7 @@ fn main() {
             continue;
         }
         for concurrency in [32, 64] {
-            let o = runtime.block_on(run(limit.clone(), client_limit, users, concurrency));
+            let o = runtime.block_on(run(limit.clone(), client_limit, users, concurrency, sent));
             println!(
                 "| {name} | {concurrency} | {} | {} | {:.1}% | {:.2}% | {:.1?} | {} | {:.1?} |",
                 o.failed,

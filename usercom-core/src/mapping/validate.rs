@@ -1,7 +1,10 @@
 //! The documented rules a value is checked against before anything is sent, one function
 //! per `usercom_table::Rule`. Each checks the exact string that goes on the wire.
 
+use std::borrow::Cow;
+
 use crate::error::Error;
+use crate::model::value::AttributeValue;
 use crate::CreateUser;
 use usercom_table::{MAX_ATTRIBUTE_NAME_CHARS, MAX_NAME_CHARS};
 
@@ -129,6 +132,33 @@ fn id_rule(name: &'static str, value: &str) -> Result<(), Error> {
     }
     exact_text(name, value)?;
     visible(name, value)
+}
+
+/// Named values (custom attributes, an event's data): each name a valid custom attribute
+/// name, given once (`twice` says so otherwise); floats finite (JSON has no NaN or
+/// infinity); integers within what User.com stores.
+pub(crate) fn named_values(
+    values: &[(Cow<'_, str>, AttributeValue<'_>)],
+    twice: &'static str,
+) -> Result<(), Error> {
+    for (index, (name, value)) in values.iter().enumerate() {
+        custom_name(name)?;
+        if values[..index].iter().any(|(earlier, _)| earlier == name) {
+            return Err(Error::invalid_input(name.to_string(), twice));
+        }
+        match value {
+            AttributeValue::Float(f) if !f.is_finite() => {
+                return Err(Error::invalid_value_of(
+                    name.to_string(),
+                    "NaN and infinities cannot be sent: JSON has no such numbers",
+                    f.to_string(),
+                ));
+            }
+            AttributeValue::OutOfRange(n) => return Err(n.clone().into_error(name.to_string())),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// A tag's name: one that is empty or only white space names no tag; one with white space

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use crate::error::Error;
+use crate::mapping::convert::__private::const_str_eq;
 use crate::CreateUser;
 
 /// Which attributes a payload clears: standard ones as bits (in the order of
@@ -25,21 +26,6 @@ pub(crate) const fn standard_bit(name: &str) -> u32 {
         i += 1;
     }
     0
-}
-
-const fn const_str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 impl<'a> Clears<'a> {

@@ -116,32 +116,10 @@ impl<'a> CreateEvent<'a> {
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
         validate::tag("event", &self.name)?;
-        for (index, (name, value)) in self.data.iter().enumerate() {
-            validate::custom_name(name)?;
-            if self.data[..index]
-                .iter()
-                .any(|(earlier, _)| earlier == name)
-            {
-                return Err(Error::invalid_input(
-                    name.to_string(),
-                    "this data value is given twice; each name may be set once",
-                ));
-            }
-            match value {
-                AttributeValue::Float(f) if !f.is_finite() => {
-                    return Err(Error::invalid_value_of(
-                        name.to_string(),
-                        "NaN and infinities cannot be sent: JSON has no such numbers",
-                        f.to_string(),
-                    ));
-                }
-                AttributeValue::OutOfRange(n) => {
-                    return Err(n.clone().into_error(name.to_string()))
-                }
-                _ => {}
-            }
-        }
-        Ok(())
+        validate::named_values(
+            &self.data,
+            "this data value is given twice; each name may be set once",
+        )
     }
 
     /// The body naming the user `user` (`client` in API v1, `user_id` in v2), or no user

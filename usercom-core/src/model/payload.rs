@@ -349,32 +349,10 @@ impl<'a> CreateUser<'a> {
     pub fn validate(&self) -> Result<(), Error> {
         self.validate_standard()?;
         self.clears.check(self)?;
-        for (index, (name, value)) in self.custom.iter().enumerate() {
-            validate::custom_name(name)?;
-            if self.custom[..index]
-                .iter()
-                .any(|(earlier, _)| earlier == name)
-            {
-                return Err(Error::invalid_input(
-                    name.to_string(),
-                    "this custom attribute is given twice; each name may be set once",
-                ));
-            }
-            match value {
-                AttributeValue::Float(f) if !f.is_finite() => {
-                    return Err(Error::invalid_value_of(
-                        name.to_string(),
-                        "NaN and infinities cannot be sent: JSON has no such numbers",
-                        f.to_string(),
-                    ));
-                }
-                AttributeValue::OutOfRange(n) => {
-                    return Err(n.clone().into_error(name.to_string()))
-                }
-                _ => {}
-            }
-        }
-        Ok(())
+        validate::named_values(
+            &self.custom,
+            "this custom attribute is given twice; each name may be set once",
+        )
     }
 
     /// Whether the payload carries custom attributes (and so needs a second request).

@@ -140,6 +140,44 @@ pub trait UpdatableByUserId: IntoUserComUser {}
 #[diagnostic::do_not_recommend]
 impl<T: MapsUserId + ?Sized> UpdatableByUserId for T {}
 
+/// The hidden methods by which an `Option<Option<T>>` field clears its attribute, in every
+/// value trait: declared (`false` by default), forwarded by references, and answered by
+/// `Option` (`Some(None)` clears).
+macro_rules! clear_methods {
+    () => {
+        /// Used by the derive: whether the value is an `Option` that is `None`.
+        #[doc(hidden)]
+        #[inline]
+        fn __is_none(&self) -> bool {
+            false
+        }
+
+        /// Used by the derive: whether the value clears the attribute (an
+        /// `Option<Option<T>>` that is `Some(None)`).
+        #[doc(hidden)]
+        #[inline]
+        fn __clears(&self) -> bool {
+            false
+        }
+    };
+    (forward) => {
+        fn __is_none(&self) -> bool {
+            (**self).__is_none()
+        }
+        fn __clears(&self) -> bool {
+            (**self).__clears()
+        }
+    };
+    (option) => {
+        fn __is_none(&self) -> bool {
+            self.is_none()
+        }
+        fn __clears(&self) -> bool {
+            self.as_ref().is_some_and(T::__is_none)
+        }
+    };
+}
+
 /// Declares a value trait with its impls for references and `Option` (None: omit).
 macro_rules! value_trait {
     (
@@ -153,20 +191,7 @@ macro_rules! value_trait {
             fn $method(&self) -> Option<$out>;
             $($provided)*
 
-            /// Used by the derive: whether the value is an `Option` that is `None`.
-            #[doc(hidden)]
-            #[inline]
-            fn __is_none(&self) -> bool {
-                false
-            }
-
-            /// Used by the derive: whether the value clears the attribute (an
-            /// `Option<Option<T>>` that is `Some(None)`).
-            #[doc(hidden)]
-            #[inline]
-            fn __clears(&self) -> bool {
-                false
-            }
+            clear_methods!();
             $(
                 /// Used by the derive: writes the value into the attribute's slot of `user`
                 /// (through the marker `A`), refusing a slot already written, or clears it.
@@ -192,12 +217,7 @@ macro_rules! value_trait {
             fn $method(&self) -> Option<$out> {
                 (**self).$method()
             }
-            fn __is_none(&self) -> bool {
-                (**self).__is_none()
-            }
-            fn __clears(&self) -> bool {
-                (**self).__clears()
-            }
+            clear_methods!(forward);
         }
 
         #[diagnostic::do_not_recommend]
@@ -205,12 +225,7 @@ macro_rules! value_trait {
             fn $method(&self) -> Option<$out> {
                 (**self).$method()
             }
-            fn __is_none(&self) -> bool {
-                (**self).__is_none()
-            }
-            fn __clears(&self) -> bool {
-                (**self).__clears()
-            }
+            clear_methods!(forward);
         }
 
         /// `None` leaves the attribute as it is; `Some(None)` of an `Option<Option<T>>`
@@ -220,12 +235,7 @@ macro_rules! value_trait {
             fn $method(&self) -> Option<$out> {
                 self.as_ref().and_then(T::$method)
             }
-            fn __is_none(&self) -> bool {
-                self.is_none()
-            }
-            fn __clears(&self) -> bool {
-                self.as_ref().is_some_and(T::__is_none)
-            }
+            clear_methods!(option);
         }
     };
 }
@@ -284,20 +294,7 @@ pub trait IdValue<A> {
         self.to_id().map(IdText::from)
     }
 
-    /// Used by the derive: whether the value is an `Option` that is `None`.
-    #[doc(hidden)]
-    #[inline]
-    fn __is_none(&self) -> bool {
-        false
-    }
-
-    /// Used by the derive: whether the value clears the attribute (an `Option<Option<T>>`
-    /// that is `Some(None)`).
-    #[doc(hidden)]
-    #[inline]
-    fn __clears(&self) -> bool {
-        false
-    }
+    clear_methods!();
 
     /// Used by the derive: writes the value into the attribute's slot of `user`, or clears
     /// it.
@@ -328,12 +325,7 @@ macro_rules! id_value_for_references {
             fn to_id_text(&self) -> Option<IdText<'_>> {
                 (**self).to_id_text()
             }
-            fn __is_none(&self) -> bool {
-                (**self).__is_none()
-            }
-            fn __clears(&self) -> bool {
-                (**self).__clears()
-            }
+            clear_methods!(forward);
         }
     )+};
 }
@@ -349,12 +341,7 @@ impl<A, T: IdValue<A>> IdValue<A> for Option<T> {
     fn to_id_text(&self) -> Option<IdText<'_>> {
         self.as_ref().and_then(T::to_id_text)
     }
-    fn __is_none(&self) -> bool {
-        self.is_none()
-    }
-    fn __clears(&self) -> bool {
-        self.as_ref().is_some_and(T::__is_none)
-    }
+    clear_methods!(option);
 }
 
 value_trait! {

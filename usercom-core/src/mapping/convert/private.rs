@@ -112,7 +112,8 @@ pub const fn all_among(names: &[&str], choices: &[&str]) -> bool {
     true
 }
 
-const fn const_str_eq(a: &str, b: &str) -> bool {
+/// Whether `a` and `b` are the same text, at compile time.
+pub(crate) const fn const_str_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
