@@ -500,3 +500,24 @@ fn updates_and_lists_every_user_without_an_async_runtime() {
         .count();
     assert_eq!(gets, 2);
 }
+
+#[test]
+fn events_without_an_async_runtime() {
+    let (_runtime, server) = start_server();
+    let client = client_for(&server);
+    let user = client
+        .create_user(&CreateUser::new().email(email(1)).user_id("c-1"))
+        .unwrap();
+    let event = usercom::CreateEvent::new("paid").data("total", 12);
+    let created = client.create_event(user.id, &event).unwrap();
+    assert_eq!((created.id, created.new_name), (1, true));
+    client.create_event_by_user_id("c-1", &event).unwrap();
+    let outcomes: Vec<_> = client
+        .create_events((0..5).map(|_| (user.id, event.clone())), 2)
+        .collect();
+    assert_eq!(outcomes.len(), 5);
+    assert!(outcomes.iter().all(|(_, result)| result.is_ok()));
+    let events = server.events();
+    assert_eq!(events.len(), 7);
+    assert!(events.iter().all(|e| e.user == user.id && e.name == "paid"));
+}

@@ -269,3 +269,37 @@ async fn an_update_of_nobody_is_a_404() {
     assert!(matches!(error, Error::Api { status: 404, .. }), "{error:?}");
     assert_eq!(server.user_count(), 0);
 }
+
+#[tokio::test]
+async fn an_update_that_cannot_be_read_back_still_sets_the_attributes_and_says_so() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    let id = created(&server, &client, "c-1").await;
+    // The answer is not the user, and the read-back is refused (a key that may not read).
+    server.fault_on(Route::UpdateUser, Fault::TruncatedJson);
+    server.fault_on(Route::GetUser, Fault::status(403));
+    server.fault_on(Route::SetMultipleAttributes, Fault::EmptyBody);
+    let change = Customer {
+        city: Some("Oslo".into()),
+        plan: Some("pro".into()),
+        ..customer("c-1")
+    };
+    let error = client.update_user(id, &change).await.unwrap_err();
+    match &error {
+        Error::ReadBackFailed {
+            id: failed_id,
+            created,
+            custom_attributes_set,
+            ..
+        } => {
+            assert_eq!(
+                (*failed_id, *created, *custom_attributes_set),
+                (id, false, true)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let stored = &server.users()[0];
+    assert_eq!(stored.attributes["city"], json!("Oslo"));
+    assert_eq!(stored.custom["plan"], json!("pro"));
+}

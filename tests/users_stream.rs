@@ -65,11 +65,8 @@ async fn every_user_once_in_order_following_each_next_link() {
         ]
     );
     // The users come whole, as a look-up answers them.
-    let first = std::pin::pin!(client.users())
-        .next()
-        .await
-        .unwrap()
-        .unwrap();
+    // The stream is `Unpin`: no pinning needed.
+    let first = client.users().next().await.unwrap().unwrap();
     assert_eq!(first.email.as_deref(), Some("user0@example.org"));
 }
 

@@ -174,26 +174,12 @@ impl Client {
         let user = match self.get_user_in(answer.id, bound).await {
             Ok(user) => user,
             Err(source) => {
-                // The user exists; its attributes can still be set by id.
-                let mut custom_attributes_set = true;
-                if payload.has_custom_attributes() {
-                    // Boxed, like every branch most upserts never take (see
-                    // `create_user`).
-                    match Box::pin(self.send_custom_attributes(answer.id, &payload, bound)).await {
-                        Ok(Some(user)) => return Ok(Upserted { created, user }),
-                        Ok(None) => {}
-                        Err(error) => {
-                            tracing::debug!(error = %error, "setting custom attributes failed");
-                            custom_attributes_set = false;
-                        }
-                    }
-                }
-                return Err(Error::ReadBackFailed {
-                    id: answer.id,
-                    created,
-                    custom_attributes_set,
-                    source: Box::new(source),
-                });
+                // The user exists; its attributes can still be set by id. Boxed, like every
+                // branch most upserts never take (see `create_user`).
+                let failed =
+                    self.after_failed_read_back(answer.id, created, &payload, bound, source);
+                let user = Box::pin(failed).await?;
+                return Ok(Upserted { created, user });
             }
         };
         if !payload.has_custom_attributes() {

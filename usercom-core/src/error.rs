@@ -139,8 +139,9 @@ pub enum Error {
         source: Box<Error>,
     },
 
-    /// An upsert succeeded (the user with this `id` was created or updated), but reading it
-    /// back (`GET users/<id>/`) failed, for example with a key that may write but not read.
+    /// An upsert succeeded (the user with this `id` was created or updated), or an update
+    /// whose answer was not the user, but reading it back (`GET users/<id>/`) failed, for
+    /// example with a key that may write but not read.
     /// The user exists: do not create it again. Whether its custom attributes were set is in
     /// `custom_attributes_set`; if not, set them with
     /// [`Client::set_custom_attributes`](crate::Client::set_custom_attributes).

@@ -76,4 +76,35 @@ impl Client {
             }),
         }
     }
+
+    /// After a change of the user `id` (an upsert, or an update whose answer was not the
+    /// user) whose read-back failed with `source`: the custom attributes are still set by
+    /// id. The user when that request answers it; else [`Error::ReadBackFailed`], saying
+    /// whether they were set.
+    pub(crate) async fn after_failed_read_back(
+        &self,
+        id: u64,
+        created: bool,
+        payload: &CreateUser<'_>,
+        bound: CallBound,
+        source: Error,
+    ) -> Result<User, Error> {
+        let mut custom_attributes_set = true;
+        if payload.has_custom_attributes() {
+            match self.send_custom_attributes(id, payload, bound).await {
+                Ok(Some(user)) => return Ok(user),
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::debug!(error = %error, "setting custom attributes failed");
+                    custom_attributes_set = false;
+                }
+            }
+        }
+        Err(Error::ReadBackFailed {
+            id,
+            created,
+            custom_attributes_set,
+            source: Box::new(source),
+        })
+    }
 }

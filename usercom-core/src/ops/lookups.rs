@@ -181,15 +181,16 @@ impl Client {
     /// ```no_run
     /// # async fn run(client: usercom_core::Client) -> Result<(), usercom_core::Error> {
     /// use futures_util::TryStreamExt;
-    /// let mut users = std::pin::pin!(client.users());
+    /// let mut users = client.users();
     /// while let Some(user) = users.try_next().await? {
     ///     println!("{}: {}", user.id, user.email.as_deref().unwrap_or("no email"));
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn users(&self) -> impl Stream<Item = Result<User, Error>> + Send + '_ {
+    pub fn users(&self) -> impl Stream<Item = Result<User, Error>> + Send + Unpin + '_ {
         let start = Pager::new(self, "users/");
-        stream::unfold(Some(start), move |pager| async move {
+        // Boxed once, so that the stream is `Unpin`: `users().next().await` needs no pin.
+        Box::pin(stream::unfold(Some(start), move |pager| async move {
             let mut pager = match pager? {
                 Ok(pager) => pager,
                 Err(error) => return Some((Err(error), None)),
@@ -199,7 +200,7 @@ impl Client {
                 Ok(None) => None,
                 Err(error) => Some((Err(error), None)),
             }
-        })
+        }))
     }
 }
 

@@ -28,7 +28,14 @@ impl Client {
         let path = format!("users/{id}/");
         let user = match self.put_user(&path, body, bound).await? {
             Some(user) => user,
-            None => self.get_user_in(id, bound).await?,
+            None => match self.get_user_in(id, bound).await {
+                Ok(user) => user,
+                // Updated, but not readable: the attributes still set by id.
+                Err(source) => {
+                    let failed = self.after_failed_read_back(id, false, &payload, bound, source);
+                    return Box::pin(failed).await;
+                }
+            },
         };
         self.finish_custom_attributes(user, false, &payload, bound)
             .await
