@@ -201,8 +201,10 @@ impl Client {
     /// Returns the user as it is afterwards. Any 2xx is a success: when its body is not the
     /// user, the user is read back with `GET users/<id>/`. When the update succeeded but
     /// setting the custom attributes failed, the error is [`Error::AttributesNotSet`] (with
-    /// `created: false`), and [`Error::created_user`] hands back the updated user. No user
-    /// with that id is an [`Error::Api`] with status `404`.
+    /// `created: false`), and [`Error::created_user`] hands back the updated user. When the
+    /// answer is not the user and cannot be read back either, the error is
+    /// [`Error::ReadBackFailed`] (the custom attributes still set by id). No user with that
+    /// id is an [`Error::Api`] with status `404`.
     ///
     /// ```no_run
     /// # async fn run(client: usercom_core::Client) -> Result<(), usercom_core::Error> {
@@ -227,7 +229,10 @@ impl Client {
     /// through [`UpdatableByUserId`]. A value whose `user_id` is `None` at run time, or one
     /// that [`Client::find_user_by_user_id`] would refuse (blank, white space around it, a
     /// control or invisible character, `.` or `..`), is an [`Error::InvalidInput`], and
-    /// nothing is sent. No user with that id is an [`Error::Api`] with status `404`.
+    /// nothing is sent. No user with that id is an [`Error::Api`] with status `404`. When
+    /// the answer is not the user and reading it back fails too, the error is the
+    /// read-back's, although the update was made (User.com's id, needed to say more, is
+    /// unknown then).
     ///
     /// ```no_run
     /// # async fn run(client: usercom_core::Client) -> Result<(), usercom_core::Error> {
