@@ -5,8 +5,9 @@ mod common;
 
 use std::time::Duration;
 
+use common::sent;
 use usercom::{Client, CreateUser, Error};
-use usercom_mock::{Fault, MockServer, RecordedRequest, Route};
+use usercom_mock::{Fault, MockServer, Route};
 
 /// A client of `server` that retries fast (3 retries).
 fn client(server: &MockServer) -> Client {
@@ -22,19 +23,6 @@ async fn ada(server: &MockServer, client: &Client) -> u64 {
     server.record_requests(false);
     server.record_requests(true);
     user.id
-}
-
-/// Each request as `METHOD path body`.
-fn sent(server: &MockServer) -> Vec<String> {
-    server
-        .requests()
-        .iter()
-        .map(
-            |RecordedRequest {
-                 method, path, body, ..
-             }| { format!("{method} {path} {}", String::from_utf8_lossy(body)) },
-        )
-        .collect()
 }
 
 /// The requests that change something (not the reads), as [`sent`] writes them.
@@ -282,6 +270,8 @@ async fn an_unreadable_2xx_still_means_the_action_was_done() {
     client.add_tag(id, "vip").await.unwrap();
     server.fault_on(Route::AddToList, Fault::TruncatedJson);
     client.add_to_list(id, 3).await.unwrap();
+    // Done on the first answer: nothing was sent again.
+    assert_eq!(changes(&server).len(), 2, "{:?}", sent(&server));
     let user = client.get_user(id).await.unwrap();
     assert_eq!(user.tags.len(), 1);
     assert_eq!(user.lists.len(), 1);

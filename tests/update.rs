@@ -3,9 +3,10 @@
 
 mod common;
 
+use common::sent;
 use serde_json::json;
 use usercom::{ApiVersion, Client, Error, IntoUserComUser};
-use usercom_mock::{Fault, MockServer, RecordedRequest, Route};
+use usercom_mock::{Fault, MockServer, Route};
 
 #[derive(IntoUserComUser)]
 struct Customer {
@@ -37,19 +38,6 @@ fn customer(id: &str) -> Customer {
 /// A client of `server` that retries fast (3 retries).
 fn client(server: &MockServer) -> Client {
     common::fast_retry_client(server)
-}
-
-/// Each request after the create as `METHOD path body`.
-fn sent(server: &MockServer) -> Vec<String> {
-    server
-        .requests()
-        .iter()
-        .map(
-            |RecordedRequest {
-                 method, path, body, ..
-             }| { format!("{method} {path} {}", String::from_utf8_lossy(body)) },
-        )
-        .collect()
 }
 
 /// Creates `customer(user_id)` and forgets its requests; the user's User.com id.

@@ -21,6 +21,23 @@ pub fn client_for(server: &MockServer) -> Client {
         .expect("the mock's settings are valid")
 }
 
+/// Each request `server` recorded, as `METHOD path body`.
+#[allow(dead_code)] // not every test binary uses it
+pub fn sent(server: &MockServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r.method,
+                r.path,
+                String::from_utf8_lossy(&r.body)
+            )
+        })
+        .collect()
+}
+
 /// A client of `server` that retries fast: 3 retries, backoffs from 2 ms to 20 ms.
 #[allow(dead_code)] // not every test binary uses it
 pub fn fast_retry_client(server: &MockServer) -> Client {

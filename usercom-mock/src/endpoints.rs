@@ -8,7 +8,7 @@ use crate::answer::Answer;
 use crate::events;
 use crate::route::{self, Endpoint, API_PREFIX};
 use crate::shared::Shared;
-use crate::store::{FieldErrors, Store, Version};
+use crate::store::{one_error, Store, Version};
 use crate::users_page;
 
 /// Authentication, then the documented routes: an unknown path is 404, a known path asked
@@ -106,10 +106,7 @@ pub(crate) fn route(
             None => Answer::not_found(),
         },
         Endpoint::Search => match route::query_value(uri.query(), "email") {
-            None => Answer::field_errors(FieldErrors::from([(
-                "email".to_owned(),
-                vec!["This field is required.".to_owned()],
-            )])),
+            None => Answer::field_errors(one_error("email", "This field is required.")),
             Some(email) => match store
                 .find("email", &email)
                 .and_then(|id| store.response(id))
@@ -157,10 +154,7 @@ pub(crate) fn route(
                 true => Answer::json(StatusCode::OK, &json!({})),
                 false => Answer::not_found(),
             },
-            Ok(_) => Answer::field_errors(FieldErrors::from([(
-                "list".to_owned(),
-                vec!["A valid integer is required.".to_owned()],
-            )])),
+            Ok(_) => Answer::field_errors(one_error("list", "A valid integer is required.")),
         },
         Endpoint::Attributes => match store.attributes_page(uri.query(), &shared.base_url) {
             Some(page) => Answer::json(StatusCode::OK, &page),
@@ -193,10 +187,10 @@ fn field(body: &[u8], name: &str) -> Result<Value, Answer> {
         .map_err(|e| Answer::detail(StatusCode::BAD_REQUEST, &format!("JSON parse error - {e}")))?;
     match value.get(name) {
         Some(value) if !value.is_null() => Ok(value.clone()),
-        _ => Err(Answer::field_errors(FieldErrors::from([(
-            name.to_owned(),
-            vec!["This field is required.".to_owned()],
-        )]))),
+        _ => Err(Answer::field_errors(one_error(
+            name,
+            "This field is required.",
+        ))),
     }
 }
 
@@ -207,13 +201,13 @@ fn tag(store: &mut Store, id: Option<u64>, add: bool, body: &[u8]) -> Answer {
     let name = match field(body, "name") {
         Err(answer) => return answer,
         Ok(Value::String(name)) => name,
-        Ok(_) => return one_error("name", "Not a valid string."),
+        Ok(_) => return Answer::field_errors(one_error("name", "Not a valid string.")),
     };
     if name.trim().is_empty() {
-        return one_error("name", "This field may not be blank.");
+        return Answer::field_errors(one_error("name", "This field may not be blank."));
     }
     if name.trim() != name || name.chars().any(char::is_control) {
-        return one_error("name", "Enter a valid tag name.");
+        return Answer::field_errors(one_error("name", "Enter a valid tag name."));
     }
     match id.and_then(|id| store.tag(id, &name, add)) {
         None => Answer::not_found(),
@@ -223,14 +217,6 @@ fn tag(store: &mut Store, id: Option<u64>, add: bool, body: &[u8]) -> Answer {
         ),
         Some(_) => Answer::json(StatusCode::OK, &json!({})),
     }
-}
-
-/// A `400` naming one field.
-fn one_error(field: &str, message: &str) -> Answer {
-    Answer::field_errors(FieldErrors::from([(
-        field.to_owned(),
-        vec![message.to_owned()],
-    )]))
 }
 
 /// An update's answer: `200` with the user, `404` when there is none, `400` with the

@@ -161,14 +161,17 @@ pub(crate) fn named_values(
     Ok(())
 }
 
-/// A tag's name: one that is empty or only white space names no tag; one with white space
-/// around it, a control character or an invisible one names another tag than the one it
-/// looks like (User.com would trim it, or keep two tags that read the same).
-pub(crate) fn tag(name: &'static str, value: &str) -> Result<(), Error> {
+/// The name of a tag or an event (`name` says which): one that is empty or only white space
+/// names nothing; one with white space around it, a control character or an invisible one
+/// names another than the one it looks like (User.com would trim it, or keep two that read
+/// the same).
+pub(crate) fn label(name: &'static str, value: &str) -> Result<(), Error> {
     if value.trim().is_empty() {
         return Err(Error::invalid_value_of(
             name,
-            "it is empty or only white space, which names no tag; give the tag's name",
+            format!(
+                "it is empty or only white space, which names no {name}; give the {name}'s name"
+            ),
             value,
         ));
     }

@@ -70,6 +70,9 @@ impl<'a> Clears<'a> {
     /// Refuses an attribute both given a value and cleared (by a struct and a field it
     /// flattens, or by the two sides of a merge): which of the two was meant is unknown.
     pub(crate) fn check(&self, user: &CreateUser<'_>) -> Result<(), Error> {
+        if self.is_empty() {
+            return Ok(());
+        }
         let twice = |name: &str| {
             Error::invalid_input(
                 name.to_owned(),

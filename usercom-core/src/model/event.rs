@@ -115,7 +115,7 @@ impl<'a> CreateEvent<'a> {
     /// assert!(CreateEvent::new("paid").data("total", f64::NAN).validate().is_err());
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
-        validate::tag("event", &self.name)?;
+        validate::label("event", &self.name)?;
         validate::named_values(
             &self.data,
             "this data value is given twice; each name may be set once",

@@ -296,8 +296,8 @@ impl<'a> CreateUser<'a> {
         self
     }
 
-    /// Clears the attribute `name` in place: see [`CreateUser::clear`]. Used by the derive
-    /// for an `Option<Option<T>>` field that is `Some(None)`.
+    /// Clears the attribute `name` in place: see [`CreateUser::clear`]. The value traits
+    /// call it for an `Option<Option<T>>` field that is `Some(None)`.
     pub fn insert_clear(&mut self, name: impl Into<Cow<'a, str>>) {
         self.clears.insert(name.into());
     }

@@ -71,7 +71,7 @@ impl Client {
 
     /// Sends `{"name": tag}` to `path`, `tag` checked first.
     async fn tag(&self, path: String, tag: &str) -> Result<(), Error> {
-        validate::tag("tag", tag)?;
+        validate::label("tag", tag)?;
         self.act(&path, json!({ "name": tag })).await
     }
 }
