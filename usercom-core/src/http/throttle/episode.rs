@@ -78,6 +78,9 @@ impl Episode {
             // is isolated.
             Mode::SlowStart => cohort >= 3 && refused == 0,
             Mode::Avoid => cohort >= 3 && 2 * refused < cohort,
+            // Sharing the limit, a refusal among successes is what others' requests cause:
+            // the client's part of the limit is too large, not a passing fault.
+            Mode::Share => false,
         }
     }
 }

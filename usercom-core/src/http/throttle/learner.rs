@@ -96,6 +96,11 @@ const SETTLE_MAX: Duration = Duration::from_secs(2);
 /// at the burst over it (`4B` a second at the most).
 const FIRST_SPAN: Duration = Duration::from_millis(250);
 
+/// The smallest first burst a window is recognised by: with fewer, the two requests the
+/// count may be off by are too large a part of it (a client that shares a bucket with
+/// others sees a few requests of its first burst, and a second of them matched it).
+const MIN_WINDOW: f64 = 20.0;
+
 /// What the gate should do with the request at the head of its queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Turn {
@@ -375,7 +380,10 @@ impl Learner {
             return;
         }
         episodes.last_reaction = Some(now);
-        if episodes.progress_since_reaction || self.pacer.mode == Mode::Unknown {
+        // Sharing the limit, a refusal after the client reacted to the last one shows that
+        // its cut was not enough, success in between or not.
+        let teaches = matches!(self.pacer.mode, Mode::Unknown | Mode::Share);
+        if episodes.progress_since_reaction || teaches {
             episodes.progress_since_reaction = false;
             episodes.pending = Some(Episode {
                 id,
@@ -415,7 +423,7 @@ impl Learner {
         }
         match self.pacer.mode {
             Mode::Unknown => self.learn_burst(episode),
-            Mode::SlowStart | Mode::Avoid => self.learn_limit(episode, now),
+            Mode::SlowStart | Mode::Avoid | Mode::Share => self.learn_limit(episode, now),
         }
         self.log.forget_before(episode.sent);
     }
@@ -475,6 +483,15 @@ impl Learner {
 
     /// A later episode: a window recognised, or a bucket's rate estimated.
     fn learn_limit(&mut self, episode: Episode, now: Instant) {
+        // Refused while a settled rate or a recognised window was kept (and not at a
+        // window's quota): others take part of the limit.
+        let window_kept = self.window.quota.is_some() && !self.is_window(episode);
+        if self.pacer.refused_while_kept(episode.sent) || window_kept {
+            self.window.forget();
+            let from = self.pause.running(now).unwrap_or(now);
+            self.pacer.share(from);
+            return;
+        }
         if self.pacer.mode == Mode::Avoid {
             // Refused at a settled rate: rise more slowly from now on.
             self.pacer.rise_share /= 2.0;
@@ -489,6 +506,18 @@ impl Learner {
         }
         self.window.forget();
         let (estimate, slack) = self.estimate(episode);
+        // Slow start passes a bucket's rate by at most twice: an estimate under half the
+        // rate refused shows others taking most of the limit.
+        if self.pacer.mode == Mode::SlowStart
+            && self.pacer.rate.is_some_and(|rate| estimate < 0.5 * rate)
+        {
+            if let Some(rate) = self.pacer.rate.as_mut() {
+                *rate /= 2.0;
+            }
+            let from = self.pause.running(now).unwrap_or(now);
+            self.pacer.share(from);
+            return;
+        }
         let estimate = match (self.pacer.mode, self.pacer.rate) {
             // A refusal at a settled rate that rate still explains, should the bucket have
             // run dry a request later than the last refusal says, shows little (it came
@@ -522,6 +551,7 @@ impl Learner {
         self.first
             .at
             .is_some_and(|first| episode.sent.saturating_duration_since(first) >= WINDOW)
+            && burst >= MIN_WINDOW
             && (in_window - burst).abs() <= (0.02 * burst).max(2.0)
     }
 

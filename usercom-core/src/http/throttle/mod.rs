@@ -16,6 +16,7 @@ pub(crate) mod learner;
 mod pacer;
 mod pause;
 mod send_log;
+mod share;
 #[cfg(test)]
 mod sim;
 mod window;

@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use super::share::Cubic;
+
 /// The share of an estimated rate the client paces at: a little under it, so that the
 /// server's bucket never runs dry on the client's account.
 pub(super) const PACE_SHARE_OF_ESTIMATE: f64 = 0.995;
@@ -29,6 +31,8 @@ pub(super) enum Mode {
     SlowStart,
     /// Near an estimate, rising slowly.
     Avoid,
+    /// Sharing the limit with other clients: on a cubic from the last refusal.
+    Share,
 }
 
 /// The paced rate and the next request's slot.
@@ -47,6 +51,10 @@ pub(super) struct Pacer {
     pub(super) next_slot: Instant,
     /// Up to when the rate has been raised.
     last_grow: Instant,
+    /// The cubic, once the client shares the limit.
+    pub(super) cubic: Option<Cubic>,
+    /// The highest rate the server has been known to allow the client.
+    pub(super) ceiling: f64,
 }
 
 impl Pacer {
@@ -60,6 +68,8 @@ impl Pacer {
             rise_from: now,
             next_slot: now,
             last_grow: now,
+            cubic: None,
+            ceiling: 0.0,
         }
     }
 
@@ -109,6 +119,7 @@ impl Pacer {
                 let rising = seconds(from.max(self.rise_from));
                 rate + self.rise_share * RISE_PER_SECOND * self.estimate * rising
             }
+            Mode::Share => self.cubic.map_or(rate, |cubic| cubic.rate_at(now)),
             Mode::Unknown => rate,
         };
         self.rate = Some(grown.clamp(MIN_RATE, MAX_RATE));
@@ -130,9 +141,27 @@ impl Pacer {
     /// [`KEEP_LIMIT`] from `now` before it rises.
     pub(super) fn settle(&mut self, estimate: f64, now: Instant) {
         self.estimate = estimate;
+        self.ceiling = self.ceiling.max(estimate);
         self.rate = Some((PACE_SHARE_OF_ESTIMATE * estimate).max(MIN_RATE));
         self.rise_from = now + KEEP_LIMIT;
         self.mode = Mode::Avoid;
+    }
+
+    /// Refused at `now` while sharing the limit: the rate cut, and a new cubic from
+    /// `from` (the end of the server's pause, if one runs).
+    pub(super) fn share(&mut self, from: Instant) {
+        let Some(rate) = self.rate else { return };
+        self.ceiling = self.ceiling.max(rate);
+        let (cubic, cut) = Cubic::cut(from, rate, self.cubic.as_ref(), self.ceiling);
+        self.cubic = Some(cubic);
+        self.rate = Some(cut.clamp(MIN_RATE, MAX_RATE));
+        self.mode = Mode::Share;
+    }
+
+    /// Whether a refusal at `now` came while a settled rate was still being kept: another
+    /// client took part of the limit (or the estimate was too high).
+    pub(super) fn refused_while_kept(&self, now: Instant) -> bool {
+        self.mode == Mode::Share || (self.mode == Mode::Avoid && now < self.rise_from)
     }
 
     /// Settled at exactly `rate`, under a recognised window of `estimate` a second.
