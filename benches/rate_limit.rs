@@ -5,7 +5,14 @@
 //! cargo bench --bench rate_limit -- 2000          # another number of creates
 //! cargo bench --bench rate_limit -- 2000 bucket   # only the limits whose name contains `bucket`
 //! cargo bench --bench rate_limit -- events 2000   # events (`create_events`) instead of creates
+//! cargo bench --bench rate_limit -- instances      # 1, 2, 4, 8 clients built apart, 4,000 creates
 //! ```
+//!
+//! `instances` builds N = 1, 2, 4 and 8 clients apart (as N processes on one API key would
+//! be: a throttle each, nothing shared), which import 4,000 users between them (or the
+//! number given), 16 at a time each, against every limit at once; it prints the pace they
+//! keep together, each one's share of the limit (times N: 1 is a fair share), the
+//! throttling answers, the failed rows and the users created twice.
 //!
 //! The embedded server (`usercom-mock`) takes 200 requests a second, as a token bucket with
 //! bursts of 20 (refusing with `429` and `Retry-After: 1`, `429` without it, or nginx's
@@ -29,6 +36,8 @@ use futures_util::StreamExt;
 use usercom::{Client, CreateEvent, CreateUser};
 use usercom_mock::{MockServer, RateLimit};
 
+#[path = "support/instances.rs"]
+mod instances;
 #[path = "support/nginx.rs"]
 mod nginx;
 
@@ -113,24 +122,7 @@ async fn run(
     concurrency: usize,
     sent: Sent,
 ) -> Outcome {
-    let server = MockServer::start().await;
-    server.record_requests(false);
-    // nginx, when it enforces the limit, stays up until the run is over.
-    let (base_url, _nginx) = match &limit {
-        Limit::Embedded(limit) => {
-            server.set_rate_limit(limit.clone());
-            (server.base_url(), None)
-        }
-        Limit::Nginx { nodelay } => {
-            let nginx = start_nginx(&server, *nodelay);
-            let path = server.base_url();
-            let path = path.splitn(4, '/').nth(3).unwrap_or("");
-            (
-                format!("http://127.0.0.1:{}/{path}", nginx.port),
-                Some(nginx),
-            )
-        }
-    };
+    let (server, base_url, _nginx) = serve(&limit).await;
     let mut builder = Client::builder()
         .base_url(&base_url)
         .api_key(server.api_key());
@@ -200,6 +192,62 @@ async fn run(
     }
 }
 
+/// The embedded server behind `limit`, the base URL that reaches it through the limit, and
+/// nginx when it enforces the limit (it stays up while kept).
+async fn serve(limit: &Limit) -> (MockServer, String, Option<nginx::Nginx>) {
+    let server = MockServer::start().await;
+    server.record_requests(false);
+    match limit {
+        Limit::Embedded(limit) => {
+            server.set_rate_limit(limit.clone());
+            let url = server.base_url();
+            (server, url, None)
+        }
+        Limit::Nginx { nodelay } => {
+            let nginx = start_nginx(&server, *nodelay);
+            let path = server.base_url();
+            let path = path.splitn(4, '/').nth(3).unwrap_or("").to_owned();
+            let url = format!("http://127.0.0.1:{}/{path}", nginx.port);
+            (server, url, Some(nginx))
+        }
+    }
+}
+
+/// `cargo bench --bench rate_limit -- instances [rows] [filter]`: N = 1, 2, 4, 8 clients
+/// built apart, importing `rows` users between them, 16 at a time each, against each limit.
+fn instances(runtime: &tokio::runtime::Runtime, rows: usize, selected: impl Fn(&str) -> bool) {
+    println!("| limit | clients | pace together | each client's share (× N) | refused | failed | created twice | elapsed |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for (name, limit, client_limit) in limits() {
+        if !selected(name) || client_limit.is_some() {
+            continue;
+        }
+        if matches!(limit, Limit::Nginx { .. }) && nginx::find_program("nginx").is_none() {
+            continue;
+        }
+        for n in [1, 2, 4, 8] {
+            let o = runtime.block_on(async {
+                let (server, base_url, _nginx) = serve(&limit).await;
+                instances::import_together(&server, &base_url, n, rows, 16, LIMIT).await
+            });
+            let shares: Vec<String> = o
+                .shares
+                .iter()
+                .map(|s| format!("{:.2}", s * n as f64))
+                .collect();
+            println!(
+                "| {name} | {n} | {:.1}% | {} | {} | {} | {} | {:.1?} |",
+                100.0 * o.pace,
+                shares.join(", "),
+                o.refused,
+                o.failed,
+                o.twice,
+                o.elapsed,
+            );
+        }
+    }
+}
+
 /// Drains a bulk run's outcomes; how many failed (each printed).
 async fn count_failed<T>(
     outcomes: impl futures_util::Stream<Item = (usize, Result<T, usercom::Error>)>,
@@ -240,6 +288,7 @@ fn main() {
         println!("run with `cargo bench --bench rate_limit`");
         return;
     }
+    let together = args.iter().any(|a| a == "instances");
     let sent = if args.iter().any(|a| a == "events") {
         Sent::Events
     } else {
@@ -247,14 +296,24 @@ fn main() {
     };
     let mut words = args
         .iter()
-        .filter(|a| !a.starts_with("--") && a.as_str() != "events");
-    let users: usize = words.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
+        .filter(|a| !a.starts_with("--") && a.as_str() != "events" && a.as_str() != "instances");
+    let default_users = if together { 4_000 } else { 10_000 };
+    let users: usize = words
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default_users);
     let only = words.next().cloned().unwrap_or_default();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("runtime");
+    if together {
+        println!("{users} creates between N clients built apart, against the embedded server limited to {LIMIT}/s (bursts of 20)");
+        println!();
+        instances(&runtime, users, |name: &str| name.contains(only.as_str()));
+        return;
+    }
     let what = match sent {
         Sent::Users => "creates",
         Sent::Events => "events (`create_events`)",

@@ -419,11 +419,17 @@ fn the_builders_settings_reach_the_requests() {
         .create_user(&CreateUser::new().email("retried@example.org"))
         .unwrap();
     assert_eq!(server.request_count(), 3);
-    server.fail_next(3, 503);
+    // An upsert's unknown outcome (502) is retried twice, then returned. (A throttling
+    // answer would be waited out: refused for less than the backoff cap, it uses no retry.)
+    server.fail_next(3, 502);
     let err = client
-        .create_user(&CreateUser::new().email("gave-up@example.org"))
+        .upsert_user(
+            &CreateUser::new()
+                .email("gave-up@example.org")
+                .user_id("g-1"),
+        )
         .unwrap_err();
-    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.status(), Some(502));
     assert_eq!(server.request_count(), 6);
 
     let impatient = blocking::Client::builder()

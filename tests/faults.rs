@@ -74,11 +74,27 @@ async fn a_retry_after_beyond_the_cap_is_returned_not_waited() {
 #[tokio::test]
 async fn persistent_429_gives_up_after_the_retry_budget() {
     let server = MockServer::start().await;
-    server.fail_next(10, 429);
+    server.fail_next(20, 429);
+    let started = Instant::now();
     let err = client(&server).create_user(&payload()).await.unwrap_err();
-    assert_eq!(err.status(), Some(429));
-    assert_eq!(server.request_count(), 4, "1 attempt + 3 retries");
+    assert_eq!(err.status(), Some(429), "{err:?}");
+    // Refused without any success: free for the backoff cap (2 s: seven attempts, the
+    // client's pause doubling from 25 ms to 1.6 s), then 3 retries.
+    assert_eq!(server.request_count(), 7 + 3 + 1, "{:?}", started.elapsed());
     assert_eq!(server.user_count(), 0);
+}
+
+#[tokio::test]
+async fn refusals_within_the_backoff_cap_use_no_retry() {
+    // Other processes on the key may take every request the server allows for a moment:
+    // five refusals in a row, with no success of this client, within its backoff cap (2 s),
+    // use none of its three retries; the sixth attempt creates the user, once.
+    let server = MockServer::start().await;
+    server.fail_next(5, 429);
+    let user = client(&server).create_user(&payload()).await.unwrap();
+    assert_eq!(user.email.as_deref(), Some("f@example.org"));
+    assert_eq!(server.request_count(), 6);
+    assert_eq!(server.user_count(), 1);
 }
 
 #[tokio::test]

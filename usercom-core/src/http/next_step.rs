@@ -60,9 +60,11 @@ impl Attempts {
     /// The attempt sent at `sent` was refused (`429`, `503`) at `now`, the server asking
     /// to wait `retry_after`; the client's latest success came at `last_success`.
     ///
-    /// A refusal uses up a retry only when no request of the client has succeeded since
-    /// the request's previous refusal (at its first, since it was first sent): while the
-    /// client makes progress, the refused request waits its turn again. It fails past
+    /// A refusal uses up a retry only when it came without `Retry-After`, the request has
+    /// been refused for at least the backoff cap (`max_backoff`), and no request of the
+    /// client has succeeded since the request's previous refusal (at its first, since it
+    /// was first sent): while the client makes progress, while the server says when to come
+    /// back, or for the backoff cap, the refused request waits its turn again. It fails past
     /// `max_throttled_time` or `max_throttled_retries`, and at once when the server asks
     /// for longer than the backoff cap (the throttle then holds every request anyway).
     pub(crate) fn refused(
@@ -87,7 +89,14 @@ impl Attempts {
         if policy.retries() == 0 || retry_after.is_some_and(|wait| wait > policy.backoff_cap()) {
             return Next::GiveUp;
         }
-        let progressed = last_success.is_some_and(|at| at > judged_from);
+        // Other processes on the same API key may take every request the server allows for
+        // seconds: a request refused without any success of its client is not yet a lost
+        // cause. The server's `Retry-After` is its word that the request may go again then
+        // (only the throttle's bounds above end the wait); without one, no progress counts
+        // once the request has been refused for the longest wait the policy allows.
+        let progressed = last_success.is_some_and(|at| at > judged_from)
+            || retry_after.is_some()
+            || waited < policy.backoff_cap();
         self.progress_from = Some(now);
         let delay = policy.backoff(self.retries_done);
         if !progressed {
@@ -140,7 +149,8 @@ mod tests {
 
     #[test]
     fn a_refusal_uses_a_retry_only_without_progress_since_the_previous_one() {
-        let policy = quick().max_retries(1);
+        // No grace for the first refusals (a backoff cap of zero): see the test below.
+        let policy = quick().max_retries(1).max_backoff(Duration::ZERO);
         let t0 = Instant::now();
         let mut tries = Attempts::default();
         // Sent at 0, refused at 1, no success yet: uses the one retry.
@@ -169,8 +179,61 @@ mod tests {
     }
 
     #[test]
+    fn without_progress_a_refusal_uses_a_retry_only_past_the_backoff_cap() {
+        // Other processes take every token: no success of the client for a while.
+        let policy = quick().max_retries(1).max_backoff(ms(10));
+        let t0 = Instant::now();
+        let mut tries = Attempts::default();
+        for at in [0, 5] {
+            let next = tries.refused(&policy, t0 + ms(at), t0 + ms(at + 1), None, None);
+            assert!(is_retry(&next), "{at}: {next:?}");
+        }
+        // Refused for 10 ms (the cap) without progress: the one retry is used ...
+        assert!(is_retry(&tries.refused(
+            &policy,
+            t0 + ms(10),
+            t0 + ms(11),
+            None,
+            None
+        )));
+        // ... then a success at 15 is progress, and nothing after it is.
+        let success = Some(t0 + ms(15));
+        assert!(is_retry(&tries.refused(
+            &policy,
+            t0 + ms(20),
+            t0 + ms(21),
+            None,
+            success
+        )));
+        let next = tries.refused(&policy, t0 + ms(30), t0 + ms(31), None, success);
+        assert_eq!(next, Next::GiveUp);
+        assert_eq!(tries.refusals(), 5);
+    }
+
+    #[test]
+    fn a_refusal_with_retry_after_uses_no_retry() {
+        // Other processes on the key take every token for a while: the client has no
+        // success at all, and the server says each time when to come back.
+        let policy = quick().max_retries(1);
+        let t0 = Instant::now();
+        let mut tries = Attempts::default();
+        let second = Some(Duration::from_secs(1));
+        for i in 0..20 {
+            let sent = t0 + Duration::from_secs(i);
+            let next = tries.refused(&policy, sent, sent + ms(1), second, None);
+            assert!(is_retry(&next), "{i}: {next:?}");
+        }
+        // Only the throttle's bounds end it (here the default five minutes).
+        let late = t0 + Duration::from_secs(301);
+        assert!(matches!(
+            tries.refused(&policy, late, late + ms(1), second, None),
+            Next::Throttled { .. }
+        ));
+    }
+
+    #[test]
     fn a_success_before_the_first_send_is_no_progress() {
-        let policy = quick().max_retries(0);
+        let policy = quick().max_retries(0).max_backoff(Duration::ZERO);
         let t0 = Instant::now();
         let mut tries = Attempts::default();
         let earlier = Some(t0 - ms(5));
@@ -179,7 +242,7 @@ mod tests {
             tries.refused(&policy, t0, t0 + ms(1), None, earlier),
             Next::GiveUp
         );
-        let policy = quick().max_retries(1);
+        let policy = quick().max_retries(1).max_backoff(Duration::ZERO);
         let mut tries = Attempts::default();
         assert!(is_retry(&tries.refused(
             &policy,

@@ -21,9 +21,12 @@ use crate::Error;
 /// A throttling answer (`429`, `503`) holds back every request of the client, not only the
 /// one that got it (see [`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit) and
 /// [`Client::throttle_stats`](crate::Client::throttle_stats)). Such an answer uses up one of
-/// the request's `max_retries` only when no other request of the client has succeeded since
-/// the request's previous refusal (at its first, since it was sent): while the client makes
-/// progress, a refused request simply waits its turn again. A `Retry-After`, however long,
+/// the request's `max_retries` only when it came without `Retry-After`, the request has been
+/// refused for at least [`max_backoff`](RetryPolicy::max_backoff), and no other request of
+/// the client has succeeded since the request's previous refusal (at its first, since it was
+/// sent): while the client makes progress, while the server says when to come back, or for a
+/// moment (other processes on the same API key may take every request it allows for
+/// seconds), a refused request simply waits its turn again. A `Retry-After`, however long,
 /// holds the client's requests for at most [`max_throttled_time`]. It fails when the server has kept refusing it for [`max_throttled_time`] (5 minutes
 /// by default) or, if set, [`max_throttled_retries`] times; the error is
 /// [`Error::Throttled`], and says so.
@@ -104,7 +107,8 @@ impl RetryPolicy {
     }
 
     /// How long one request may keep being refused by throttling answers (`429`, `503`),
-    /// from its first refusal, while the client makes progress (default
+    /// from its first refusal, while the client makes progress or the server sends
+    /// `Retry-After` (default
     /// [`DEFAULT_MAX_THROTTLED_TIME`]); past it, the request fails with
     /// [`Error::Throttled`]. It is also the longest that a server's `Retry-After` holds back
     /// every request of the client. See [Throttling](RetryPolicy#throttling).

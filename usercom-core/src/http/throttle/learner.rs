@@ -65,6 +65,11 @@
 //!   in flight reach the server in any order), shows little (a few requests after the last
 //!   refusal do not measure a rate), and slows the client by 0.5% only.
 //!
+//! A client whose first episode had too few successes to count a burst (fewer than 4:
+//! others took the bucket) sends all at once again after its pause; when that happens
+//! twice, it paces from 16 a second in slow start instead, rather than send bursts into a
+//! bucket others keep empty.
+//!
 //! A `Retry-After` holds every request of the client until it has passed (the server sees
 //! nothing from the client meanwhile); a refusal without one holds them for 25 ms, doubling
 //! while refusals go on without a success. Paced requests resume at the pace from the
@@ -158,6 +163,8 @@ struct Episodes {
     last_reaction: Option<Instant>,
     /// Whether a request sent after the last reaction went through.
     progress_since_reaction: bool,
+    /// Whether a first episode already had too few successes to learn from.
+    starved: bool,
     pending: Option<Episode>,
 }
 
@@ -451,6 +458,13 @@ impl Learner {
         };
         let taken = batch.iter().filter(|(_, taken)| *taken).count() as u64 + dropped;
         if taken < MIN_EVIDENCE {
+            // Too few taken to measure a burst: others on the key took the rest. Sending
+            // all at once again would be refused again; rise from a few a second instead.
+            if self.episodes.starved {
+                self.pacer
+                    .start_slowly(MIN_EVIDENCE as f64 / FIRST_SPAN.as_secs_f64());
+            }
+            self.episodes.starved = true;
             return;
         }
         let cycle = episode.sent.saturating_duration_since(start);
@@ -671,6 +685,25 @@ mod tests {
         // 64 answers end the window.
         sent_at(&mut learner, now, 100);
         assert_eq!(learner.traffic.in_flight, 116);
+    }
+
+    #[test]
+    fn a_client_refused_before_it_could_count_a_burst_twice_rises_from_a_few_a_second() {
+        // Other clients on the key took the bucket: of 16 sent at once, 2 taken, twice.
+        let (mut learner, start) = learner();
+        for round in 0..2u64 {
+            let now = start + Duration::from_secs(round);
+            let ids = sent_at(&mut learner, now, 16);
+            let answered = now + Duration::from_millis(1);
+            for (i, &id) in ids.iter().enumerate() {
+                learner.answered(answered, id, if i < 2 { TAKEN } else { REFUSED });
+            }
+            let expected = (round == 1).then_some(MIN_EVIDENCE as f64 / 0.25);
+            assert_eq!(learner.stats(answered).learned_rate, expected, "{round}");
+        }
+        // Paced now: slow start from 16 a second, not another burst of 16 into an empty
+        // bucket.
+        assert_eq!(learner.pacer.mode, Mode::SlowStart);
     }
 
     #[test]

