@@ -54,7 +54,15 @@ pub async fn import_together(
                 }
             }
             let own = started.elapsed();
-            (failed, own, client.throttle_stats().throttled_answers)
+            let stats = client.throttle_stats();
+            // What each client learned, for reading a run's table (stderr).
+            eprintln!(
+                "  client {c}: done after {own:.1?}, learned {:?}, {} refused, held back {:.1?}",
+                stats.learned_rate.map(|r| (r * 10.0).round() / 10.0),
+                stats.throttled_answers,
+                stats.paused
+            );
+            (failed, own, stats.throttled_answers)
         }
     });
     let results = futures_util::future::join_all(runs).await;

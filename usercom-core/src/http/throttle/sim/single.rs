@@ -114,3 +114,16 @@ fn the_rate_of_a_sliding_window_is_learned() {
     // and none once the window is recognised.
     assert!(refusals <= 2 * 32, "{refusals}");
 }
+
+#[test]
+fn a_bucket_with_a_large_burst_keeps_the_pace() {
+    // A burst of a whole second of the rate: slow start begins at four times the rate, and
+    // its refusal comes far above it, which the learner may take for a limit shared with
+    // others. Alone, the client keeps the pace all the same: the burst absorbs its pauses.
+    let start = Instant::now();
+    let server = Server::bucket(200.0, 200.0, start);
+    let retry_after = Some(Duration::from_secs(1));
+    let (seconds, _) = simulate(server, start, retry_after, 10_000, 32, Some(9));
+    let pace = 10_000.0 / seconds / 200.0;
+    assert!(pace >= 0.97, "{pace}");
+}
