@@ -65,6 +65,13 @@
 //!   in flight reach the server in any order), shows little (a few requests after the last
 //!   refusal do not measure a rate), and slows the client by 0.5% only.
 //!
+//! A client is rarely alone on its API key (replicas, a worker, a cron job): a refusal while
+//! it keeps a settled rate (but for a first one that shows its estimate only a little high,
+//! which lowers it as for a client alone), a refusal while it keeps a recognised
+//! window (and not at the window's quota), or a slow start that ends with an estimate under
+//! half the rate refused, shows that others take part of the limit. From then on the client
+//! paces on a cubic from each refusal, and every refusal teaches ([`super::share`]).
+//!
 //! A client whose first episode had too few successes to count a burst (fewer than 4:
 //! others took the bucket) sends all at once again after its pause; when that happens
 //! twice, it paces from 16 a second in slow start instead, rather than send bursts into a
@@ -84,7 +91,7 @@ use super::fit::{first_burst, BucketEvidence};
 use super::pacer::{Mode, Pacer, MAX_RATE, MIN_RATE};
 use super::pause::Pause;
 use super::send_log::{Outcome, SendLog};
-use super::window::{WindowQuota, WINDOW};
+use super::window::{WindowQuota, MIN_WINDOW, WINDOW};
 use super::ThrottleStats;
 
 /// How many requests a new client has in flight at most until the server has answered
@@ -100,11 +107,6 @@ const SETTLE_MAX: Duration = Duration::from_secs(2);
 /// The shortest time the first episode's burst is taken to have lasted: slow start begins
 /// at the burst over it (`4B` a second at the most).
 const FIRST_SPAN: Duration = Duration::from_millis(250);
-
-/// The smallest first burst a window is recognised by: with fewer, the two requests the
-/// count may be off by are too large a part of it (a client that shares a bucket with
-/// others sees a few requests of its first burst, and a second of them matched it).
-const MIN_WINDOW: f64 = 20.0;
 
 /// What the gate should do with the request at the head of its queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -497,10 +499,11 @@ impl Learner {
 
     /// A later episode: a window recognised, or a bucket's rate estimated.
     fn learn_limit(&mut self, episode: Episode, now: Instant) {
-        // Refused while a settled rate or a recognised window was kept (and not at a
-        // window's quota): others take part of the limit.
+        // Refused while sharing, while a recognised window was kept (and not at a window's
+        // quota), or again while a settled rate was kept: others take part of the limit.
         let window_kept = self.window.quota.is_some() && !self.is_window(episode);
-        if self.pacer.refused_while_kept(episode.sent) || window_kept {
+        let (estimate, _) = self.estimate(episode);
+        if self.pacer.refused_while_kept(episode.sent, estimate) || window_kept {
             self.window.forget();
             let from = self.pause.running(now).unwrap_or(now);
             self.pacer.share(from);

@@ -18,6 +18,9 @@ pub(super) const KEEP_LIMIT: Duration = Duration::from_secs(60);
 const SLOW_START_DOUBLING: Duration = Duration::from_millis(500);
 /// How late a paced request may be and still keep the pace (timers wake late).
 const LATE_SLOT_KEPT: Duration = Duration::from_millis(25);
+/// A refusal at a kept rate whose estimate is at least this share of the rate only shows
+/// the estimate a little high.
+const LITTLE_HIGH: f64 = 0.9;
 /// The slowest and fastest paced rates, in requests per second.
 pub(super) const MIN_RATE: f64 = 0.1;
 pub(super) const MAX_RATE: f64 = 1e7;
@@ -55,6 +58,8 @@ pub(super) struct Pacer {
     pub(super) cubic: Option<Cubic>,
     /// The highest rate the server has been known to allow the client.
     pub(super) ceiling: f64,
+    /// Refusals in a row while a settled rate was kept.
+    kept_refusals: u32,
 }
 
 impl Pacer {
@@ -70,6 +75,7 @@ impl Pacer {
             last_grow: now,
             cubic: None,
             ceiling: 0.0,
+            kept_refusals: 0,
         }
     }
 
@@ -158,10 +164,22 @@ impl Pacer {
         self.mode = Mode::Share;
     }
 
-    /// Whether a refusal at `now` came while a settled rate was still being kept: another
-    /// client took part of the limit (or the estimate was too high).
-    pub(super) fn refused_while_kept(&self, now: Instant) -> bool {
-        self.mode == Mode::Share || (self.mode == Mode::Avoid && now < self.rise_from)
+    /// Whether a refusal at `now` shows another client taking part of the limit, the
+    /// refusal estimating the server's rate at `estimate`: the client shares it already, or
+    /// was refused while it kept a settled rate, unless that refusal only shows its estimate
+    /// a little high (by under a tenth, the first time in a row: it is lowered as for a
+    /// client alone; behind nginx's delaying queue, arrivals jitter into such refusals).
+    pub(super) fn refused_while_kept(&mut self, now: Instant, estimate: f64) -> bool {
+        if self.mode == Mode::Share {
+            return true;
+        }
+        if self.mode != Mode::Avoid || now >= self.rise_from {
+            self.kept_refusals = 0;
+            return false;
+        }
+        self.kept_refusals += 1;
+        let a_little_high = self.rate.is_some_and(|rate| estimate >= LITTLE_HIGH * rate);
+        self.kept_refusals >= 2 || !a_little_high
     }
 
     /// Settled at exactly `rate`, under a recognised window of `estimate` a second.

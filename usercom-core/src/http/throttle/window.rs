@@ -12,6 +12,11 @@ pub(super) const WINDOW: Duration = Duration::from_secs(1);
 /// server counts arrivals, which jitter around the send times.
 const WINDOW_GUARD: Duration = Duration::from_millis(5);
 
+/// The smallest first burst a window is recognised by: with fewer, the two requests the
+/// count may be off by are too large a part of it (a client that shares a bucket with
+/// others sees a few requests of its first burst, and a second of them matched it).
+pub(super) const MIN_WINDOW: f64 = 20.0;
+
 /// A request sent under a recognised window.
 #[derive(Debug, Clone, Copy)]
 struct WindowSend {

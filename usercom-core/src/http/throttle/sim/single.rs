@@ -127,3 +127,24 @@ fn a_bucket_with_a_large_burst_keeps_the_pace() {
     let pace = 10_000.0 / seconds / 200.0;
     assert!(pace >= 0.97, "{pace}");
 }
+
+#[test]
+fn a_lone_client_behind_nginx_delaying_queue_keeps_its_rate() {
+    // nginx's `limit_req` without `nodelay` holds what is over the rate, and refuses (503,
+    // no `Retry-After`) what is over its burst: refusals come in clusters, from jitter, at a
+    // rate the client has right. Alone, they are not another client's doing.
+    let start = Instant::now();
+    let server = Server::queue(200.0, 20.0, start);
+    let refusal = super::Refusal::NGINX_503;
+    let clients = [super::Client::bulk(10_000, 32)];
+    let run = simulate_all(server, start, refusal, &clients, Some(4));
+    let client = &run.clients[0];
+    let pace = 10_000.0 / client.seconds / 200.0;
+    let rate = client.stats.learned_rate.unwrap();
+    eprintln!(
+        "lone queue: pace {pace:.3}, rate {rate:.1}, {:?}",
+        client.stats
+    );
+    assert!(pace >= 0.98, "{pace}");
+    assert!(rate >= 0.98 * 200.0, "{rate}");
+}
