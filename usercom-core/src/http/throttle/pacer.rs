@@ -169,7 +169,7 @@ impl Pacer {
     /// was refused while it kept a settled rate, unless that refusal only shows its estimate
     /// a little high (by under a tenth, the first time in a row: it is lowered as for a
     /// client alone; behind nginx's delaying queue, arrivals jitter into such refusals).
-    pub(super) fn refused_while_kept(&mut self, now: Instant, estimate: f64) -> bool {
+    pub(super) fn refusal_shows_sharing(&mut self, now: Instant, estimate: f64) -> bool {
         if self.mode == Mode::Share {
             return true;
         }
