@@ -14,6 +14,11 @@ pub(super) const RISE_PER_SECOND: f64 = 0.0001;
 /// How long a learned limit is kept before the client tries for more: a bucket's rate
 /// before it rises, a recognised window's quota before one request more.
 pub(super) const KEEP_LIMIT: Duration = Duration::from_secs(60);
+/// How long a rate learned from refusals without `Retry-After` is kept before the client
+/// probes for more. Such a refusal costs a pause of milliseconds, and a client that keeps
+/// a rate a minute cannot learn that clients sharing the limit have left it room (one
+/// that settled at a small share, never refused again, stays there).
+pub(super) const KEEP_PROBING: Duration = Duration::from_secs(10);
 /// How long the rate takes to double during slow start.
 const SLOW_START_DOUBLING: Duration = Duration::from_millis(500);
 /// How late a paced request may be and still keep the pace (timers wake late).
@@ -60,6 +65,8 @@ pub(super) struct Pacer {
     pub(super) ceiling: f64,
     /// Refusals in a row while a settled rate was kept.
     kept_refusals: u32,
+    /// How a settled rate rises after [`KEEP_PROBING`], when refusals cost little.
+    probe: Option<Cubic>,
 }
 
 impl Pacer {
@@ -76,6 +83,7 @@ impl Pacer {
             cubic: None,
             ceiling: 0.0,
             kept_refusals: 0,
+            probe: None,
         }
     }
 
@@ -121,10 +129,13 @@ impl Pacer {
         let grown = match self.mode {
             Mode::SlowStart => rate * 2f64.powf(seconds(from) / SLOW_START_DOUBLING.as_secs_f64()),
             Mode::Avoid if held => rate,
-            Mode::Avoid => {
-                let rising = seconds(from.max(self.rise_from));
-                rate + self.rise_share * RISE_PER_SECOND * self.estimate * rising
-            }
+            Mode::Avoid => match self.probe {
+                Some(probe) => probe.rate_at(now),
+                None => {
+                    let rising = seconds(from.max(self.rise_from));
+                    rate + self.rise_share * RISE_PER_SECOND * self.estimate * rising
+                }
+            },
             Mode::Share => self.cubic.map_or(rate, |cubic| cubic.rate_at(now)),
             Mode::Unknown => rate,
         };
@@ -144,13 +155,21 @@ impl Pacer {
     }
 
     /// Settled at a limit of `estimate` requests a second: paced a little under it, kept for
-    /// [`KEEP_LIMIT`] from `now` before it rises.
-    pub(super) fn settle(&mut self, estimate: f64, now: Instant) {
+    /// [`KEEP_LIMIT`] from `now` before it rises slowly; or, when refusals cost little
+    /// (`probe`: no `Retry-After`), for [`KEEP_PROBING`] before it probes for more.
+    pub(super) fn settle(&mut self, estimate: f64, now: Instant, probe: bool) {
         self.estimate = estimate;
         self.ceiling = self.ceiling.max(estimate);
-        self.rate = Some((PACE_SHARE_OF_ESTIMATE * estimate).max(MIN_RATE));
-        self.rise_from = now + KEEP_LIMIT;
+        let rate = (PACE_SHARE_OF_ESTIMATE * estimate).max(MIN_RATE);
+        self.rate = Some(rate);
+        self.rise_from = now + if probe { KEEP_PROBING } else { KEEP_LIMIT };
+        self.probe = probe.then(|| Cubic::probe(self.rise_from, rate, self.ceiling));
         self.mode = Mode::Avoid;
+    }
+
+    /// Whether the settled rate was probing for more at `now`.
+    pub(super) fn probing(&self, now: Instant) -> bool {
+        self.mode == Mode::Avoid && self.probe.is_some() && now >= self.rise_from
     }
 
     /// Refused at `now` while sharing the limit: the rate cut, and a new cubic from
@@ -160,6 +179,7 @@ impl Pacer {
         self.ceiling = self.ceiling.max(rate);
         let (cubic, cut) = Cubic::cut(from, rate, self.cubic.as_ref(), self.ceiling);
         self.cubic = Some(cubic);
+        self.probe = None;
         self.rate = Some(cut.clamp(MIN_RATE, MAX_RATE));
         self.mode = Mode::Share;
     }
@@ -186,6 +206,7 @@ impl Pacer {
     pub(super) fn hold_at(&mut self, rate: f64, estimate: f64) {
         self.rate = Some(rate.clamp(MIN_RATE, MAX_RATE));
         self.estimate = estimate;
+        self.probe = None;
         self.mode = Mode::Avoid;
     }
 }
@@ -212,7 +233,7 @@ mod tests {
     fn a_settled_rate_rises_only_after_the_limit_was_kept() {
         let now = Instant::now();
         let mut pacer = Pacer::new(now);
-        pacer.settle(100.0, now);
+        pacer.settle(100.0, now, false);
         assert_eq!(pacer.rate, Some(99.5));
         pacer.take(now + KEEP_LIMIT, true, None, false);
         assert_eq!(pacer.rate, Some(99.5));

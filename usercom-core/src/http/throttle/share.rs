@@ -62,6 +62,19 @@ impl Cubic {
         (cubic, BETA * w_max)
     }
 
+    /// A client settled at `rate` from refusals that cost little (no `Retry-After`) probes
+    /// for more from `from` on: flat at first, then rising ever faster, as the cubic beyond
+    /// its plateau. `scale` as for [`Cubic::cut`].
+    pub(super) fn probe(from: Instant, rate: f64, scale: f64) -> Cubic {
+        let k0 = RECOVERY.as_secs_f64();
+        Cubic {
+            w_max: rate,
+            epoch: from,
+            k: 0.0,
+            c: scale.max(rate) * (1.0 - BETA) / k0.powi(3),
+        }
+    }
+
     /// The rate at `now`.
     pub(super) fn rate_at(&self, now: Instant) -> f64 {
         let t = now.saturating_duration_since(self.epoch).as_secs_f64();
@@ -103,6 +116,19 @@ mod tests {
         // The big one lost 30, the small one 10: the gap between them narrows.
         assert!((big.rate_at(now) - 120.0).abs() < 1e-9);
         assert!((small.rate_at(now) - 40.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_probe_stays_flat_until_it_starts_and_then_rises_as_the_cubic_beyond_its_plateau() {
+        let now = Instant::now();
+        let from = now + Duration::from_secs(5);
+        let probe = Cubic::probe(from, 199.0, 200.0);
+        assert_eq!(probe.rate_at(now), 199.0);
+        assert_eq!(probe.rate_at(from), 199.0);
+        // The coefficient of a cut from 200: 40/s more after `RECOVERY`, 5/s after half.
+        let at = |s: f64| probe.rate_at(from + Duration::from_secs_f64(s));
+        assert!((at(5.0) - 239.0).abs() < 1e-9, "{}", at(5.0));
+        assert!((at(2.5) - 204.0).abs() < 1e-9, "{}", at(2.5));
     }
 
     #[test]

@@ -114,7 +114,10 @@ impl Learner {
             self.share(now);
             return;
         }
+        let probing = self.pacer.probing(episode.sent);
         let estimate = match (self.pacer.mode, self.pacer.rate) {
+            // Refused while probing for more: the refusal measures the limit.
+            (Mode::Avoid, Some(rate)) if probing => estimate.min(rate),
             // A refusal at a settled rate that rate still explains, should the bucket have
             // run dry a request later than the last refusal says, shows little (it came
             // soon after that refusal, or among requests that reached the server out of
@@ -125,7 +128,7 @@ impl Learner {
             _ => estimate,
         }
         .clamp(MIN_RATE, MAX_RATE);
-        self.pacer.settle(estimate, now);
+        self.pacer.settle(estimate, now, !episode.retry_after);
     }
 
     /// The requests taken among those sent in the window (1 s) up to the refused request of

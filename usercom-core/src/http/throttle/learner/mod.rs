@@ -442,7 +442,7 @@ impl Learner {
 #[cfg(test)]
 mod tests {
     use super::super::episode::MIN_EVIDENCE;
-    use super::super::pacer::{KEEP_LIMIT, PACE_SHARE_OF_ESTIMATE, RISE_PER_SECOND};
+    use super::super::pacer::{KEEP_LIMIT, KEEP_PROBING, PACE_SHARE_OF_ESTIMATE, RISE_PER_SECOND};
     use super::super::pause::{MAX_PAUSE, SHORT_PAUSE};
     use super::*;
 
@@ -739,6 +739,15 @@ mod tests {
     /// sent `taken_ms` after that refusal are taken and the one sent `refused_ms` after it
     /// refused; and when that refusal came.
     fn settled_at_50_and(taken_ms: &[u64], refused_ms: u64) -> (Learner, Instant) {
+        settled_at_50_and_refused(taken_ms, refused_ms, REFUSED)
+    }
+
+    /// The same, refused with `refusal`.
+    fn settled_at_50_and_refused(
+        taken_ms: &[u64],
+        refused_ms: u64,
+        refusal: Answer,
+    ) -> (Learner, Instant) {
         let (mut learner, last_refusal) = learner();
         learner.pacer.mode = Mode::Avoid;
         learner.pacer.rate = Some(50.0);
@@ -755,7 +764,7 @@ mod tests {
         }
         let (id, sent) = send_from(&mut learner, at(refused_ms));
         assert_eq!(sent, at(refused_ms));
-        learner.answered(sent, id, REFUSED);
+        learner.answered(sent, id, refusal);
         assert_eq!(learner.pacer.mode, Mode::Avoid);
         (learner, sent)
     }
@@ -777,11 +786,24 @@ mod tests {
         assert!((rate - expected).abs() < 1e-6, "{rate} vs {expected}");
     }
 
+    /// Sends from `last` on, each request taken, until `until`.
+    fn send_taken_until(learner: &mut Learner, last: &mut Instant, until: Instant) {
+        while *last + Duration::from_millis(100) < until {
+            let (id, sent) = send_from(learner, *last);
+            learner.answered(sent, id, TAKEN);
+            *last = sent;
+        }
+    }
+
     #[test]
-    fn a_learned_rate_is_kept_a_minute_before_it_rises() {
+    fn a_rate_learned_from_retry_after_is_kept_a_minute_before_it_rises() {
         // Ten taken, every 30 ms, and refused at 320 ms: a rate learned from evidence.
         let taken: Vec<u64> = (1..=10).map(|i| 30 * i).collect();
-        let (mut learner, refused_at) = settled_at_50_and(&taken, 320);
+        let retry_after = Answer::Refused {
+            status: 429,
+            retry_after: Some(Duration::from_millis(1)),
+        };
+        let (mut learner, refused_at) = settled_at_50_and_refused(&taken, 320, retry_after);
         // The helper's learner does not rise; this one rises at the full pace.
         learner.pacer.rise_share = 1.0;
         let (learned, estimate) = (learner.pacer.rate.unwrap(), learner.pacer.estimate);
@@ -789,19 +811,11 @@ mod tests {
         // fast would empty a bucket of 10 in under a minute, and only a refusal shows it; a
         // rate rising meanwhile would bring that refusal on sooner.
         let mut last = refused_at;
-        let send = |learner: &mut Learner, last: &mut Instant| {
-            let (id, sent) = send_from(learner, *last);
-            learner.answered(sent, id, TAKEN);
-            *last = sent;
-        };
-        while last + Duration::from_millis(100) < refused_at + KEEP_LIMIT {
-            send(&mut learner, &mut last);
-        }
+        send_taken_until(&mut learner, &mut last, refused_at + KEEP_LIMIT);
         assert_eq!(learner.pacer.rate, Some(learned));
         // Then it rises by 0.01% of the estimate a second.
-        while last < refused_at + KEEP_LIMIT + Duration::from_secs(10) {
-            send(&mut learner, &mut last);
-        }
+        let until = refused_at + KEEP_LIMIT + Duration::from_secs(10);
+        send_taken_until(&mut learner, &mut last, until);
         let rising = (last - (refused_at + KEEP_LIMIT)).as_secs_f64();
         let expected = learned + RISE_PER_SECOND * estimate * rising;
         let rate = learner.pacer.rate.unwrap();
@@ -810,6 +824,34 @@ mod tests {
             rate > learned + 0.99 * RISE_PER_SECOND * estimate * 10.0,
             "{rate}"
         );
+    }
+
+    #[test]
+    fn a_rate_learned_from_cheap_refusals_is_kept_ten_seconds_then_probes_for_more() {
+        let taken: Vec<u64> = (1..=10).map(|i| 30 * i).collect();
+        let (mut learner, refused_at) = settled_at_50_and(&taken, 320);
+        let learned = learner.pacer.rate.unwrap();
+        let mut last = refused_at;
+        send_taken_until(&mut learner, &mut last, refused_at + KEEP_PROBING);
+        assert_eq!(learner.pacer.rate, Some(learned));
+        // Then it rises as a cubic beyond its plateau: a fifth of the highest rate known
+        // in `RECOVERY` (5 s), an eighth of that in half of it.
+        let probing = (refused_at + KEEP_PROBING, Duration::from_secs_f64(2.5));
+        send_taken_until(&mut learner, &mut last, probing.0 + probing.1);
+        let t = (last - probing.0).as_secs_f64();
+        let expected = learned + learner.pacer.ceiling * 0.2 * (t / 5.0).powi(3);
+        let rate = learner.pacer.rate.unwrap();
+        assert!((rate - expected).abs() < 1e-9, "{rate} vs {expected}");
+        assert!(rate > learned + 0.02 * learned, "{rate} vs {learned}");
+        // Refused while probing: the refusal measures the limit (a bucket of 10, empty at
+        // the last refusal, that took every request since: under the rate probed at), and
+        // the client settles at it (not at its probing rate) and keeps it ten seconds again.
+        let (id, sent) = send_from(&mut learner, last);
+        learner.answered(sent, id, REFUSED);
+        let settled = learner.pacer.rate.unwrap();
+        assert!(settled < learned, "{settled} vs {learned}");
+        assert_eq!(learner.pacer.mode, Mode::Avoid);
+        assert_eq!(learner.pacer.rise_from, sent + KEEP_PROBING);
     }
 
     #[test]
