@@ -43,6 +43,17 @@ impl<'a> Clears<'a> {
         }
     }
 
+    /// Keeps the clears whose names `keep` accepts.
+    pub(crate) fn retain(&mut self, keep: &mut impl FnMut(&str) -> bool) {
+        let names = CreateUser::STANDARD_ATTRIBUTES;
+        for (i, name) in names.iter().enumerate() {
+            if self.standard & (1 << i) != 0 && !keep(name) {
+                self.standard &= !(1 << i);
+            }
+        }
+        self.custom.retain(|name| keep(name));
+    }
+
     /// The custom attributes cleared, in the order they were.
     pub(crate) fn custom(&self) -> &[Cow<'a, str>] {
         &self.custom

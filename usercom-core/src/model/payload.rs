@@ -166,6 +166,37 @@ macro_rules! create_user {
                 }
             }
 
+            /// Keeps the attributes whose names `keep` accepts and leaves out the others:
+            /// standard attributes by their API v1 names (`user_id`, not `custom_id`),
+            /// custom attributes and clears by theirs. What a sync sends of a changed user:
+            /// only what changed.
+            ///
+            /// ```
+            /// use usercom_core::CreateUser;
+            /// let mut user = CreateUser::new()
+            ///     .user_id("42")
+            ///     .city("Oslo")
+            ///     .email("a@example.org")
+            ///     .attribute("plan", "pro")
+            ///     .clear("seats");
+            /// user.retain_attributes(|name| name != "email" && name != "seats");
+            /// assert_eq!(user.email, None);
+            /// assert_eq!(user.city.as_deref(), Some("Oslo"));
+            /// assert_eq!(
+            ///     serde_json::to_string(&user.custom_attributes_body()).unwrap(),
+            ///     r#"{"plan":"pro"}"#
+            /// );
+            /// ```
+            pub fn retain_attributes(&mut self, mut keep: impl FnMut(&str) -> bool) {
+                $(
+                    if self.$field.is_some() && !keep(stringify!($field)) {
+                        self.$field = None;
+                    }
+                )+
+                self.custom.retain(|(name, _)| keep(name));
+                self.clears.retain(&mut keep);
+            }
+
             /// Moves every attribute of `other` into `self`: the standard attributes it sets
             /// and its custom attributes. A standard attribute set on both sides is an
             /// [`Error::InvalidInput`] (nothing is overwritten); a custom attribute on both

@@ -1,0 +1,456 @@
+//! Syncing users: each input compared with what User.com last accepted, only what changed
+//! sent, and what User.com accepts recorded.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
+use usercom_core::{Client, IntoUserComUser, User};
+
+use crate::error::Error;
+use crate::report::{Failure, Operation, SyncOptions, SyncProgress, SyncReport};
+use crate::state::{self, Change, Checked, State};
+use crate::store::now_ms;
+use crate::store::rows::{Kept, Kind};
+use crate::Store;
+
+/// Inputs read and compared at a time (one query for their states).
+const CHUNK: usize = 512;
+
+/// What happened to one user: [`Store::sync_user`]'s answer.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SyncedUser {
+    /// Equal to what User.com last accepted: nothing was sent.
+    Unchanged,
+    /// Created in User.com (new to the store and to User.com).
+    Created(User),
+    /// Updated: its changed attributes were sent (new to the store but already in
+    /// User.com: all of them), `cleared` of them as `null`.
+    Updated {
+        /// The user as User.com answered.
+        user: User,
+        /// Attributes cleared.
+        cleared: usize,
+    },
+}
+
+/// An input that needs sending.
+struct Work<T> {
+    index: usize,
+    input: T,
+    checked: Checked,
+    /// What changed since the kept state; `None`: new to the store.
+    change: Option<Change>,
+}
+
+/// One input's outcome in a run.
+enum Outcome {
+    Unchanged,
+    Synced(SyncedUser),
+    Failed(Failure),
+}
+
+impl Store {
+    /// Makes User.com's users equal to `inputs`, sending only what changed since the last
+    /// run (see the crate's documentation); at concurrency 16.
+    ///
+    /// Inputs may be owned or borrowed (`&users`, `users.iter()`), as
+    /// [`Client::create_users`] takes them; every input needs a `user_id`, checked at
+    /// compile time. The run fails as a whole only when the store fails; an input that
+    /// fails is in [`SyncReport::failed`] and in the store's failures table, and is tried
+    /// again by the next run.
+    pub async fn sync_users<I>(&self, client: &Client, inputs: I) -> Result<SyncReport, Error>
+    where
+        I: IntoIterator,
+        I::IntoIter: Send,
+        I::Item: SyncableUser + Send + Sync,
+    {
+        self.sync_users_with(client, inputs, SyncOptions::new())
+            .await
+    }
+
+    /// [`Store::sync_users`] with [`SyncOptions`]: concurrency, progress, deletions.
+    pub async fn sync_users_with<I>(
+        &self,
+        client: &Client,
+        inputs: I,
+        options: SyncOptions,
+    ) -> Result<SyncReport, Error>
+    where
+        I: IntoIterator,
+        I::IntoIter: Send,
+        I::Item: SyncableUser + Send + Sync,
+    {
+        let inputs = futures_util::stream::iter(inputs);
+        self.sync_users_from_stream_with(client, inputs, options)
+            .await
+    }
+
+    /// [`Store::sync_users`] for inputs that arrive as a [`Stream`] (a database cursor).
+    pub async fn sync_users_from_stream<S>(
+        &self,
+        client: &Client,
+        inputs: S,
+    ) -> Result<SyncReport, Error>
+    where
+        S: Stream + Send,
+        S::Item: SyncableUser + Send + Sync,
+    {
+        self.sync_users_from_stream_with(client, inputs, SyncOptions::new())
+            .await
+    }
+
+    /// [`Store::sync_users_from_stream`] with [`SyncOptions`].
+    pub async fn sync_users_from_stream_with<S>(
+        &self,
+        client: &Client,
+        inputs: S,
+        options: SyncOptions,
+    ) -> Result<SyncReport, Error>
+    where
+        S: Stream + Send,
+        S::Item: SyncableUser + Send + Sync,
+    {
+        let _run = self.lock_run().await?;
+        let started = (Instant::now(), now_ms());
+        let earlier_failures = self.failed_keys(Kind::User).await?;
+        let mut report = SyncReport::default();
+        let mut progress = SyncProgress::default();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut inputs = std::pin::pin!(inputs.enumerate().ready_chunks(CHUNK));
+        let mut in_flight = FuturesUnordered::new();
+        let mut waiting = std::collections::VecDeque::new();
+        let mut exhausted = false;
+        loop {
+            while in_flight.len() < options.concurrency {
+                let Some(work) = waiting.pop_front() else {
+                    break;
+                };
+                in_flight.push(self.send_user(client, work));
+            }
+            if exhausted && in_flight.is_empty() && waiting.is_empty() {
+                break;
+            }
+            let read_more = !exhausted && waiting.len() < options.concurrency;
+            tokio::select! {
+                Some(outcome) = in_flight.next(), if !in_flight.is_empty() => {
+                    tally(&mut report, &mut progress, outcome?);
+                }
+                chunk = inputs.next(), if read_more => {
+                    let Some(chunk) = chunk else {
+                        exhausted = true;
+                        continue;
+                    };
+                    for step in self.compare(chunk, &mut seen).await? {
+                        match step {
+                            Ok(work) => {
+                                report.seen += 1;
+                                progress.seen += 1;
+                                if earlier_failures.contains(&work.checked.key) {
+                                    report.retried += 1;
+                                }
+                                waiting.push_back(work);
+                            }
+                            Err(outcome) => {
+                                report.seen += 1;
+                                progress.seen += 1;
+                                if let Outcome::Failed(failure) = &outcome {
+                                    if earlier_failures.contains(&failure.key) {
+                                        report.retried += 1;
+                                    }
+                                    self.record_failure(
+                                        Kind::User,
+                                        &failure.key,
+                                        failure.operation.as_str(),
+                                        &failure.error,
+                                    )
+                                    .await?;
+                                }
+                                tally(&mut report, &mut progress, outcome);
+                            }
+                        }
+                    }
+                }
+                else => break,
+            }
+            options.report(&progress);
+        }
+        if options.delete_missing {
+            self.delete_missing(client, &seen, &options, &mut report)
+                .await?;
+        }
+        report.duration = started.0.elapsed();
+        self.record_run("users", started.1, &report).await?;
+        progress.finished = true;
+        options.report(&progress);
+        Ok(report)
+    }
+
+    /// Syncs one user now (from a request handler, after the app's own write), by the
+    /// rules of a run: nothing is sent when it is unchanged; what User.com accepts is
+    /// recorded, so the next run has nothing to send for it; a failure is recorded, and
+    /// the next run repairs it. Returns what was done, or the error.
+    ///
+    /// It does not wait for a run in progress: a run and `sync_user` on the same user at
+    /// the same moment may both send its change (an idempotent update, never a second
+    /// user).
+    pub async fn sync_user<T>(&self, client: &Client, value: &T) -> Result<SyncedUser, Error>
+    where
+        T: SyncableUser + Sync + ?Sized,
+    {
+        let mut seen = HashMap::new();
+        let step = self.compare(vec![(0, value)], &mut seen).await?.pop();
+        let outcome = match step {
+            Some(Ok(work)) => self.send_user(client, work).await?,
+            Some(Err(outcome)) => outcome,
+            None => Outcome::Unchanged,
+        };
+        match outcome {
+            Outcome::Unchanged => Ok(SyncedUser::Unchanged),
+            Outcome::Synced(done) => Ok(done),
+            Outcome::Failed(failure) => {
+                if failure.operation == Operation::Check {
+                    self.record_failure(Kind::User, &failure.key, "check", &failure.error)
+                        .await?;
+                }
+                Err(failure.error)
+            }
+        }
+    }
+
+    /// Checks a chunk of inputs and compares each with its kept state: the work to send,
+    /// or the outcome already known (unchanged, or failed its checks).
+    async fn compare<T: IntoUserComUser>(
+        &self,
+        chunk: Vec<(usize, T)>,
+        seen: &mut HashMap<String, usize>,
+    ) -> Result<Vec<Result<Work<T>, Outcome>>, Error> {
+        let checked: Vec<(usize, T, Result<Checked, Error>)> = chunk
+            .into_iter()
+            .map(|(index, input)| {
+                let checked = state::check(&input);
+                (index, input, checked)
+            })
+            .collect();
+        let keys: Vec<&str> = checked
+            .iter()
+            .filter_map(|(_, _, c)| c.as_ref().ok().map(|c| c.key.as_str()))
+            .collect();
+        let kept = self.states(&keys).await?;
+        let mut steps = Vec::with_capacity(checked.len());
+        for (index, input, checked) in checked {
+            let failed = |key: String, error| {
+                Err(Outcome::Failed(Failure {
+                    key,
+                    index,
+                    operation: Operation::Check,
+                    error,
+                }))
+            };
+            let checked = match checked {
+                Ok(checked) => checked,
+                Err(error) => {
+                    let key = input
+                        .to_create_user()
+                        .ok()
+                        .and_then(|p| p.user_id.map(|id| id.as_str().to_owned()))
+                        .unwrap_or_else(|| format!("#{index}"));
+                    steps.push(failed(key, error));
+                    continue;
+                }
+            };
+            if let Some(&first) = seen.get(&checked.key) {
+                let key = checked.key.clone();
+                steps.push(failed(key.clone(), Error::DuplicateKey { key, first }));
+                continue;
+            }
+            seen.insert(checked.key.clone(), index);
+            let change = match kept.get(&checked.key) {
+                None => None,
+                Some(Kept { state: text, .. }) => {
+                    let old: State = match state::parse(&checked.key, text) {
+                        Ok(old) => old,
+                        Err(error) => {
+                            steps.push(failed(checked.key.clone(), error));
+                            continue;
+                        }
+                    };
+                    let change = Change::between(&old, &checked.state);
+                    if change.is_empty() {
+                        steps.push(Err(Outcome::Unchanged));
+                        continue;
+                    }
+                    Some(change)
+                }
+            };
+            steps.push(Ok(Work {
+                index,
+                input,
+                checked,
+                change,
+            }));
+        }
+        Ok(steps)
+    }
+
+    /// Sends one user's work, and records the outcome: its new state when User.com
+    /// accepted it, its failure otherwise. An error is the store's.
+    async fn send_user<T: IntoUserComUser>(
+        &self,
+        client: &Client,
+        work: Work<T>,
+    ) -> Result<Outcome, Error> {
+        let Work {
+            index,
+            input,
+            checked,
+            change,
+        } = work;
+        // Checked before: writing the payload again cannot fail.
+        let payload = input.to_create_user()?;
+        let (operation, sent) = match &change {
+            Some(change) => {
+                let update = change.update(&payload);
+                let cleared = change.removed.len();
+                match client.update_user_by_user_id(&update).await {
+                    Ok(user) => (Operation::Update, Ok(SyncedUser::Updated { user, cleared })),
+                    // Deleted in User.com since: created again, whole.
+                    Err(err) if err.status() == Some(404) => {
+                        (Operation::Upsert, upsert(client, &payload).await)
+                    }
+                    Err(err) => (Operation::Update, Err(err)),
+                }
+            }
+            None => (Operation::Upsert, upsert(client, &payload).await),
+        };
+        match sent {
+            Ok(done) => {
+                let id = match &done {
+                    SyncedUser::Created(user) | SyncedUser::Updated { user, .. } => user.id,
+                    SyncedUser::Unchanged => 0,
+                };
+                self.record_user(&checked.key, &state::write(&checked.state), id)
+                    .await?;
+                Ok(Outcome::Synced(done))
+            }
+            Err(err) => {
+                let error = Error::Usercom(err);
+                self.record_failure(Kind::User, &checked.key, operation.as_str(), &error)
+                    .await?;
+                Ok(Outcome::Failed(Failure {
+                    key: checked.key,
+                    index,
+                    operation,
+                    error,
+                }))
+            }
+        }
+    }
+
+    /// Deletes the users the store knows and `seen` does not, unless there are more than
+    /// the options allow.
+    async fn delete_missing(
+        &self,
+        client: &Client,
+        seen: &HashMap<String, usize>,
+        options: &SyncOptions,
+        report: &mut SyncReport,
+    ) -> Result<(), Error> {
+        let known = self.known_users().await?;
+        let missing: Vec<String> = known
+            .iter()
+            .filter(|(key, _)| !seen.contains_key(key))
+            .map(|(key, _)| key.clone())
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        if missing.len() as f64 > options.max_deletions * known.len() as f64 {
+            report.deletions_withheld = Some(missing.len());
+            return Ok(());
+        }
+        let deletions = futures_util::stream::iter(missing)
+            .map(|key| async move {
+                let result = client.delete_user_by_user_id(&key).await;
+                (key, result)
+            })
+            .buffer_unordered(options.concurrency);
+        let mut deletions = std::pin::pin!(deletions);
+        while let Some((key, result)) = deletions.next().await {
+            match result {
+                // Deleted, or already gone: either way not in User.com any more.
+                Ok(_) => {
+                    self.forget_user(&key).await?;
+                    report.deleted += 1;
+                }
+                Err(err) => {
+                    let error = Error::Usercom(err);
+                    self.record_failure(Kind::User, &key, "delete", &error)
+                        .await?;
+                    report.failed.push(Failure {
+                        key,
+                        index: usize::MAX,
+                        operation: Operation::Delete,
+                        error,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Upserts a whole user: created, or (already in User.com) updated.
+async fn upsert(
+    client: &Client,
+    payload: &usercom_core::CreateUser<'_>,
+) -> Result<SyncedUser, usercom_core::Error> {
+    let upserted = client.upsert_user(payload).await?;
+    Ok(if upserted.created {
+        SyncedUser::Created(upserted.user)
+    } else {
+        SyncedUser::Updated {
+            user: upserted.user,
+            cleared: 0,
+        }
+    })
+}
+
+/// Counts an outcome in the report and the progress.
+fn tally(report: &mut SyncReport, progress: &mut SyncProgress, outcome: Outcome) {
+    match outcome {
+        Outcome::Unchanged => {
+            report.unchanged += 1;
+            progress.unchanged += 1;
+        }
+        Outcome::Synced(done) => {
+            progress.sent += 1;
+            match done {
+                SyncedUser::Created(_) => report.created += 1,
+                SyncedUser::Updated { cleared, .. } => {
+                    report.updated += 1;
+                    report.cleared += cleared;
+                }
+                SyncedUser::Unchanged => report.unchanged += 1,
+            }
+        }
+        Outcome::Failed(failure) => {
+            progress.failed += 1;
+            report.failed.push(failure);
+        }
+    }
+}
+
+/// A value the sync can keep in line: it maps a `user_id`, under which the store keeps
+/// its state. Implemented for every [`MapsUserId`](usercom_core::MapsUserId) value; a
+/// struct without `#[usercom(user_id)]` is a compile error naming the sync.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be synced: it maps no `user_id`",
+    label = "the sync needs a `#[usercom(user_id)]` field",
+    note = "the sync keeps each user's state under your application's user id: add `#[usercom(user_id)]` to the field that holds it"
+)]
+pub trait SyncableUser: IntoUserComUser {}
+
+#[diagnostic::do_not_recommend]
+impl<T: usercom_core::MapsUserId + ?Sized> SyncableUser for T {}
