@@ -190,3 +190,11 @@ pub use usercom_derive::UserComValue;
 #[cfg(feature = "derive")]
 #[cfg_attr(docsrs, doc(cfg(feature = "derive")))]
 pub use usercom_derive::IntoUserComEvent;
+
+/// Keep User.com in line with your application's own rows (the `usercom-sync` crate): a
+/// [`sync::Store`] in SQLite (feature `sync`) or Postgres (feature `sync-postgres`) keeps
+/// what User.com last accepted, and each run sends only what changed. See README's "Keeping
+/// User.com in line".
+#[cfg(feature = "sync")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
+pub use usercom_sync as sync;
