@@ -44,10 +44,17 @@ struct Work<T> {
     change: Option<Change>,
 }
 
+/// An input compared: work to send, or its outcome already known.
+enum Step<T> {
+    Send(Work<T>),
+    Done(Outcome),
+}
+
 /// One input's outcome in a run.
 enum Outcome {
     Unchanged,
-    Synced(SyncedUser),
+    /// Boxed: a user is large, and most outcomes are not one.
+    Synced(Box<SyncedUser>),
     Failed(Failure),
 }
 
@@ -144,7 +151,7 @@ impl Store {
                     };
                     for step in self.compare(chunk, &mut seen).await? {
                         match step {
-                            Ok(work) => {
+                            Step::Send(work) => {
                                 report.seen += 1;
                                 progress.seen += 1;
                                 if earlier_failures.contains(&work.checked.key) {
@@ -152,7 +159,7 @@ impl Store {
                                 }
                                 waiting.push_back(work);
                             }
-                            Err(outcome) => {
+                            Step::Done(outcome) => {
                                 report.seen += 1;
                                 progress.seen += 1;
                                 if let Outcome::Failed(failure) = &outcome {
@@ -202,13 +209,13 @@ impl Store {
         let mut seen = HashMap::new();
         let step = self.compare(vec![(0, value)], &mut seen).await?.pop();
         let outcome = match step {
-            Some(Ok(work)) => self.send_user(client, work).await?,
-            Some(Err(outcome)) => outcome,
+            Some(Step::Send(work)) => self.send_user(client, work).await?,
+            Some(Step::Done(outcome)) => outcome,
             None => Outcome::Unchanged,
         };
         match outcome {
             Outcome::Unchanged => Ok(SyncedUser::Unchanged),
-            Outcome::Synced(done) => Ok(done),
+            Outcome::Synced(done) => Ok(*done),
             Outcome::Failed(failure) => {
                 if failure.operation == Operation::Check {
                     self.record_failure(Kind::User, &failure.key, "check", &failure.error)
@@ -225,7 +232,7 @@ impl Store {
         &self,
         chunk: Vec<(usize, T)>,
         seen: &mut HashMap<String, usize>,
-    ) -> Result<Vec<Result<Work<T>, Outcome>>, Error> {
+    ) -> Result<Vec<Step<T>>, Error> {
         let checked: Vec<(usize, T, Result<Checked, Error>)> = chunk
             .into_iter()
             .map(|(index, input)| {
@@ -241,7 +248,7 @@ impl Store {
         let mut steps = Vec::with_capacity(checked.len());
         for (index, input, checked) in checked {
             let failed = |key: String, error| {
-                Err(Outcome::Failed(Failure {
+                Step::Done(Outcome::Failed(Failure {
                     key,
                     index,
                     operation: Operation::Check,
@@ -278,13 +285,13 @@ impl Store {
                     };
                     let change = Change::between(&old, &checked.state);
                     if change.is_empty() {
-                        steps.push(Err(Outcome::Unchanged));
+                        steps.push(Step::Done(Outcome::Unchanged));
                         continue;
                     }
                     Some(change)
                 }
             };
-            steps.push(Ok(Work {
+            steps.push(Step::Send(Work {
                 index,
                 input,
                 checked,
@@ -332,7 +339,7 @@ impl Store {
                 };
                 self.record_user(&checked.key, &state::write(&checked.state), id)
                     .await?;
-                Ok(Outcome::Synced(done))
+                Ok(Outcome::Synced(Box::new(done)))
             }
             Err(err) => {
                 let error = Error::Usercom(err);
@@ -426,7 +433,7 @@ fn tally(report: &mut SyncReport, progress: &mut SyncProgress, outcome: Outcome)
         }
         Outcome::Synced(done) => {
             progress.sent += 1;
-            match done {
+            match *done {
                 SyncedUser::Created(_) => report.created += 1,
                 SyncedUser::Updated { cleared, .. } => {
                     report.updated += 1;
