@@ -128,6 +128,10 @@ impl Store {
         let mut inputs = std::pin::pin!(inputs.enumerate().ready_chunks(CHUNK));
         let mut in_flight = FuturesUnordered::new();
         let mut waiting = std::collections::VecDeque::new();
+        // The chunk being compared with the store: polled beside the requests in flight,
+        // never awaited alone (a request may hold the store's one SQLite connection, and
+        // would wait for ever if it were not polled).
+        let mut comparing = None;
         let mut exhausted = false;
         loop {
             while in_flight.len() < options.concurrency {
@@ -136,46 +140,41 @@ impl Store {
                 };
                 in_flight.push(self.send_user(client, work));
             }
-            if exhausted && in_flight.is_empty() && waiting.is_empty() {
+            if exhausted && comparing.is_none() && in_flight.is_empty() && waiting.is_empty() {
                 break;
             }
-            let read_more = !exhausted && waiting.len() < options.concurrency;
+            let read_more =
+                !exhausted && comparing.is_none() && waiting.len() < options.concurrency;
             tokio::select! {
                 Some(outcome) = in_flight.next(), if !in_flight.is_empty() => {
                     tally(&mut report, &mut progress, outcome?);
                 }
-                chunk = inputs.next(), if read_more => {
-                    let Some(chunk) = chunk else {
-                        exhausted = true;
-                        continue;
-                    };
-                    for step in self.compare(chunk, &mut seen).await? {
+                chunk = inputs.next(), if read_more => match chunk {
+                    Some(chunk) => {
+                        let known = std::mem::take(&mut seen);
+                        comparing = Some(Box::pin(self.compare_and_record(chunk, known)));
+                    }
+                    None => exhausted = true,
+                },
+                (known, steps) = async { comparing.as_mut().expect("checked").await },
+                    if comparing.is_some() =>
+                {
+                    comparing = None;
+                    seen = known;
+                    for step in steps? {
+                        report.seen += 1;
+                        progress.seen += 1;
+                        let key = match &step {
+                            Step::Send(work) => Some(&work.checked.key),
+                            Step::Done(Outcome::Failed(failure)) => Some(&failure.key),
+                            Step::Done(_) => None,
+                        };
+                        if key.is_some_and(|key| earlier_failures.contains(key)) {
+                            report.retried += 1;
+                        }
                         match step {
-                            Step::Send(work) => {
-                                report.seen += 1;
-                                progress.seen += 1;
-                                if earlier_failures.contains(&work.checked.key) {
-                                    report.retried += 1;
-                                }
-                                waiting.push_back(work);
-                            }
-                            Step::Done(outcome) => {
-                                report.seen += 1;
-                                progress.seen += 1;
-                                if let Outcome::Failed(failure) = &outcome {
-                                    if earlier_failures.contains(&failure.key) {
-                                        report.retried += 1;
-                                    }
-                                    self.record_failure(
-                                        Kind::User,
-                                        &failure.key,
-                                        failure.operation.as_str(),
-                                        &failure.error,
-                                    )
-                                    .await?;
-                                }
-                                tally(&mut report, &mut progress, outcome);
-                            }
+                            Step::Send(work) => waiting.push_back(work),
+                            Step::Done(outcome) => tally(&mut report, &mut progress, outcome),
                         }
                     }
                 }
@@ -224,6 +223,30 @@ impl Store {
                 Err(failure.error)
             }
         }
+    }
+
+    /// [`Store::compare`] for a run: `seen` moved in and handed back, and the inputs that
+    /// failed their checks recorded in the failures table.
+    async fn compare_and_record<T: IntoUserComUser>(
+        &self,
+        chunk: Vec<(usize, T)>,
+        mut seen: HashMap<String, usize>,
+    ) -> (HashMap<String, usize>, Result<Vec<Step<T>>, Error>) {
+        let steps = match self.compare(chunk, &mut seen).await {
+            Ok(steps) => steps,
+            Err(err) => return (seen, Err(err)),
+        };
+        for step in &steps {
+            if let Step::Done(Outcome::Failed(failure)) = step {
+                let recorded = self
+                    .record_failure(Kind::User, &failure.key, "check", &failure.error)
+                    .await;
+                if let Err(err) = recorded {
+                    return (seen, Err(err));
+                }
+            }
+        }
+        (seen, Ok(steps))
     }
 
     /// Checks a chunk of inputs and compares each with its kept state: the work to send,

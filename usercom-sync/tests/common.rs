@@ -72,3 +72,46 @@ pub fn held(server: &MockServer) -> std::collections::BTreeMap<String, usercom_m
     }
     held
 }
+
+/// The Postgres server the tests use: `USERCOM_SYNC_POSTGRES_URL`, set by
+/// `.ci/with-postgres` (README's test command). A test that needs it fails without it.
+#[cfg(feature = "postgres")]
+pub fn postgres_url() -> String {
+    std::env::var("USERCOM_SYNC_POSTGRES_URL").expect(
+        "USERCOM_SYNC_POSTGRES_URL is not set: run the tests through .ci/with-postgres \
+         (README, \"Run every test\"), or point it at a Postgres server whose role may create \
+         databases",
+    )
+}
+
+/// A new, empty database on the tests' Postgres server, for one test: its URL.
+#[cfg(feature = "postgres")]
+pub async fn fresh_postgres() -> String {
+    use sqlx::Connection;
+    let base = postgres_url();
+    let mut conn = sqlx::PgConnection::connect(&base)
+        .await
+        .unwrap_or_else(|err| panic!("cannot reach the tests' Postgres server: {err}"));
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let name = format!("usercom_sync_test_{}_{nanos}", std::process::id());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let mut url = url::Url::parse(&base).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}
+
+/// A number drawn from the clock (the moments a crash test kills at), printed so that a
+/// failure can be told apart from another.
+pub fn draw(below: u64) -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    nanos.wrapping_mul(6364136223846793005).rotate_left(17) % below
+}
