@@ -83,7 +83,8 @@ fn ui() {
         feature = "uuid",
         feature = "url",
         feature = "time",
-        feature = "rust_decimal"
+        feature = "rust_decimal",
+        feature = "sync"
     )) {
         cases.compile_fail("tests/ui/fail_all_features/*.rs");
     } else {

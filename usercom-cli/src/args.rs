@@ -56,6 +56,29 @@ pub enum Command {
     /// Pull or check usercom.schema.json.
     #[command(subcommand, after_help = AFTER_HELP)]
     Schema(SchemaCommand),
+    /// Look at or reset a usercom-sync store (the state the sync keeps of what User.com
+    /// accepted).
+    #[command(subcommand)]
+    Sync(SyncCommand),
+}
+
+/// `usercom sync ...`.
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Print what the store holds: counts, the last runs, the failing keys with their errors.
+    Status(StoreArgs),
+    /// Forget the store's state: the next run sends every user again (as upserts by
+    /// `user_id`: none is created twice) and every event whose key it no longer knows.
+    Reset(StoreArgs),
+}
+
+/// The store a `usercom sync` command acts on.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// The store: a file path or sqlite://path (SQLite), or
+    /// postgres://user:password@host/database.
+    #[arg(long, value_name = "URL")]
+    pub store: String,
 }
 
 /// `usercom schema ...`.

@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 mod args;
+mod sync;
 mod write;
 
 use std::ffi::OsString;
@@ -31,7 +32,7 @@ use clap::Parser;
 use usercom_core::{AttributeDefinition, Client, Error};
 use usercom_schema::{Attribute, Change, ParseError, Schema, ValueType};
 
-pub use args::{CheckArgs, Cli, Command, PullArgs, SchemaCommand};
+pub use args::{CheckArgs, Cli, Command, PullArgs, SchemaCommand, StoreArgs, SyncCommand};
 pub use write::write_atomically;
 
 /// Exit status: success; for `check`, the file matches the app.
@@ -471,7 +472,10 @@ where
             return EXIT_ERROR;
         }
     };
-    let Command::Schema(command) = cli.command;
+    let command = match cli.command {
+        Command::Schema(command) => command,
+        Command::Sync(command) => return sync::run(&runtime, command, out, err),
+    };
     // Whatever stops a pull, the file it was to write is as it was.
     let note = match &command {
         SchemaCommand::Pull(args) => Some(format!("{} was left unchanged", args.out.display())),
