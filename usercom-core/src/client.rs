@@ -482,6 +482,27 @@ impl Client {
         self.inner.throttle.stats()
     }
 
+    /// Starts pacing at `rate` requests a second, a rate this client's throttle learned
+    /// before ([`ThrottleStats::learned_rate`], kept by the application between runs: the
+    /// sync's store keeps it), instead of learning it again from the server's first
+    /// refusals: a short run keeps the server's pace from its start. The rate is kept as a
+    /// learned one is (a minute, then rising slowly), and corrected by the server's
+    /// refusals as usual.
+    ///
+    /// Taken only while the client has learned nothing yet (returns `false` otherwise, and
+    /// for a rate that is not a positive number of requests a second). All clones share it.
+    ///
+    /// ```
+    /// let client = usercom_core::Client::new("my-app", &"k".repeat(64))?;
+    /// assert!(client.resume_learned_rate(198.5));
+    /// assert_eq!(client.throttle_stats().learned_rate, Some(198.5));
+    /// assert!(!client.resume_learned_rate(50.0), "learned already");
+    /// # Ok::<(), usercom_core::Error>(())
+    /// ```
+    pub fn resume_learned_rate(&self, rate: f64) -> bool {
+        self.inner.throttle.resume(rate)
+    }
+
     /// Writes `value` into `payload`, checks it, and returns the body of its first
     /// request: what every create and upsert does before sending.
     pub(crate) fn checked_body<'a, T: IntoUserComUser + ?Sized>(

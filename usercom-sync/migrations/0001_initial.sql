@@ -41,3 +41,11 @@ CREATE TABLE usercom_sync_runs (
     deleted BIGINT NOT NULL,
     failed BIGINT NOT NULL
 );
+
+-- The pace each server's client learned from its refusals (requests a second), which the
+-- next run's client starts at instead of learning it again.
+CREATE TABLE usercom_sync_pace (
+    server TEXT PRIMARY KEY,
+    rate DOUBLE PRECISION NOT NULL,
+    learned_at BIGINT NOT NULL
+);

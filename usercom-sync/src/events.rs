@@ -109,6 +109,7 @@ impl Store {
     {
         let _run = self.lock_run().await?;
         let started = (Instant::now(), now_ms());
+        self.resume_pace(client).await?;
         let earlier_failures = self.failed_keys(Kind::Event).await?;
         let mut report = SyncReport::default();
         let mut progress = SyncProgress::default();
@@ -215,6 +216,7 @@ impl Store {
         }
         report.duration = started.0.elapsed();
         self.record_run("events", started.1, &report).await?;
+        self.keep_pace(client).await?;
         progress.finished = true;
         options.report(&progress);
         Ok(report)

@@ -45,7 +45,9 @@
 //!   [`SyncOptions::at_least_once`]); one whose answer was lost is recorded as unknown.
 //! - **Deletions are opt-in** ([`SyncOptions::delete_missing`]), and bounded.
 //! - **At the server's pace.** Every request goes through the client's throttle and retry
-//!   rules.
+//!   rules. The store keeps the pace the client learned from the server's refusals, and a
+//!   later run's new client starts at it ([`Client::resume_learned_rate`]) instead of
+//!   learning it again.
 //! - **One run at a time.** A run holds a lock on its store: in one process, a mutex; in
 //!   Postgres, an advisory lock as well, so replicas running at once take turns and the
 //!   second finds the first's work recorded. An SQLite store is locked by the process that
@@ -62,8 +64,12 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(doc)]
+use usercom_core::Client;
+
 mod error;
 mod events;
+mod pace;
 mod report;
 mod state;
 mod store;

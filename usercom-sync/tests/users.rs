@@ -293,3 +293,27 @@ async fn a_store_written_by_a_newer_version_is_refused_before_anything_is_sent()
     let err = Store::open("mysql://db/app").await.unwrap_err();
     assert!(matches!(err, Error::UnsupportedStore { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn the_next_runs_client_starts_at_the_pace_the_store_kept() {
+    let server = MockServer::start().await;
+    server.set_rate_limit(usercom_mock::RateLimit::token_bucket(100.0, 10));
+    let (store, _dir) = sqlite().await;
+    let first_client = common::retrying_client(&server);
+    let first = store
+        .sync_users(&first_client, &customers(300))
+        .await
+        .unwrap();
+    assert!(first.is_clean(), "{:?}", first.failed);
+    let learned = first_client.throttle_stats().learned_rate.expect("learned");
+    // A new client (a new process): the run starts at the pace kept.
+    let client = common::retrying_client(&server);
+    assert_eq!(client.throttle_stats().learned_rate, None);
+    let mut changed = customers(300);
+    changed[0].plan = Some("pro".into());
+    let second = store.sync_users(&client, &changed).await.unwrap();
+    assert_eq!(second.updated, 1);
+    let resumed = client.throttle_stats().learned_rate.expect("resumed");
+    assert!((resumed - learned).abs() < 1e-9, "{resumed} vs {learned}");
+    assert_eq!(client.throttle_stats().throttled_answers, 0);
+}

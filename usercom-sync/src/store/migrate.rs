@@ -10,7 +10,7 @@ use crate::error::Error;
 /// The migrations, in order: version, description, SQL (valid in SQLite and Postgres).
 pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[(
     1,
-    "users, events, failures, runs",
+    "users, events, failures, runs, pace",
     include_str!("../../migrations/0001_initial.sql"),
 )];
 

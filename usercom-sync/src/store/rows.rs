@@ -418,8 +418,8 @@ impl Store {
     }
 
     /// Forgets the whole state: the next run sends every user again (as upserts: none is
-    /// created twice) and every event not known to be delivered... every event, since
-    /// none is known any more. The migrations stay.
+    /// created twice) and every event, since no key is known any more; the pace kept is
+    /// forgotten too. The tables stay.
     pub async fn reset(&self) -> Result<(), Error> {
         let _run = self.lock_run().await?;
         let failed = self.failed("forgetting the state");
@@ -430,6 +430,7 @@ impl Store {
                 "usercom_sync_events",
                 "usercom_sync_failures",
                 "usercom_sync_runs",
+                "usercom_sync_pace",
             ] {
                 sqlx::query(&format!("DELETE FROM {table}"))
                     .execute(&mut *tx)

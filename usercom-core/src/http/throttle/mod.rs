@@ -142,6 +142,11 @@ impl Throttle {
         self.lock().learner.stats(now())
     }
 
+    /// Paces at `rate`, learned before, unless something is learned already.
+    pub(crate) fn resume(&self, rate: f64) -> bool {
+        self.lock().learner.resume(now(), rate)
+    }
+
     /// When a successful answer last arrived.
     pub(crate) fn last_success(&self) -> Option<Instant> {
         self.lock().learner.last_success().map(Instant::from_std)

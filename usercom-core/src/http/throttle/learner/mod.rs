@@ -87,7 +87,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use super::episode::Episode;
-use super::pacer::{Mode, Pacer};
+use super::pacer::{Mode, Pacer, MAX_RATE, MIN_RATE, PACE_SHARE_OF_ESTIMATE};
 use super::pause::Pause;
 use super::send_log::{Outcome, SendLog};
 use super::window::{WindowQuota, WINDOW};
@@ -257,6 +257,20 @@ impl Learner {
             throttled_answers: self.traffic.throttled_answers,
             paused: self.pause.total(now),
         }
+    }
+
+    /// Paces at `rate` from `now`, a rate learned before (by an earlier process, say),
+    /// instead of learning it again: as if it had just been learned from a refusal with
+    /// `Retry-After` (kept a minute before it rises). Only while nothing is learned yet;
+    /// whether it was taken.
+    pub(crate) fn resume(&mut self, now: Instant, rate: f64) -> bool {
+        if self.pacer.mode != Mode::Unknown || !rate.is_finite() || rate < MIN_RATE {
+            return false;
+        }
+        let rate = rate.min(MAX_RATE);
+        self.pacer.settle(rate / PACE_SHARE_OF_ESTIMATE, now, false);
+        self.pacer.rate = Some(rate);
+        true
     }
 
     /// A request goes at `now` (`waited_for_slot`: it waited for the pace, so the rate may
@@ -852,6 +866,29 @@ mod tests {
         assert!(settled < learned, "{settled} vs {learned}");
         assert_eq!(learner.pacer.mode, Mode::Avoid);
         assert_eq!(learner.pacer.rise_from, sent + KEEP_PROBING);
+    }
+
+    #[test]
+    fn a_rate_learned_before_is_resumed_only_while_nothing_is_learned() {
+        let (mut learner, start) = learner();
+        assert!(!learner.resume(start, f64::NAN));
+        assert!(!learner.resume(start, 0.0));
+        assert!(learner.resume(start, 120.0));
+        assert_eq!(learner.pacer.rate, Some(120.0));
+        assert_eq!(learner.pacer.mode, Mode::Avoid);
+        // Paced at once: no initial window, no burst.
+        learner.sent(start, false);
+        let until = start + Duration::from_secs_f64(1.0 / 120.0);
+        assert_eq!(
+            learner.turn(start),
+            Turn::Wait {
+                until,
+                paused: false
+            }
+        );
+        // Kept a minute, as a rate learned from a refusal with `Retry-After`.
+        assert_eq!(learner.pacer.rise_from, start + KEEP_LIMIT);
+        assert!(!learner.resume(start, 50.0), "learned already");
     }
 
     #[test]
