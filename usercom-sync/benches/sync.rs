@@ -3,7 +3,8 @@
 //! limited to 200 requests a second (bursts of 20, `429` with `Retry-After: 1`), with an
 //! SQLite store and (with `USERCOM_SYNC_POSTGRES_URL` set, as `.ci/with-postgres` sets it) a
 //! Postgres one; beside it, in the same run, the same changes synced alone (a store that
-//! knows only the changed users). Prints requests sent, the two runs' times and their ratio,
+//! knows only the changed users), each by a new client. Prints the requests User.com took
+//! (refusals left out), the two runs' times and their ratio,
 //! the time per unchanged user (a run over the users with none changed), and the store's size
 //! per user. Then the pace of a sync of new users against `create_users` of as many, on the
 //! same limit.
@@ -28,7 +29,6 @@ fn user(i: usize, changed: bool) -> CreateUser<'static> {
         .user_id(format!("u{i}"))
         .email(format!("u{i}@example.org"))
         .phone_number(phone)
-        .attribute("plan", "free")
 }
 
 fn client(server: &MockServer) -> Client {
@@ -84,8 +84,10 @@ where
         start.elapsed()
     };
     server.set_rate_limit(RateLimit::token_bucket(LIMIT, 20));
-    // The changes alone, then the whole set with the same changes.
+    // The changes alone, then the whole set with the same changes; each by a new client
+    // (neither store has kept a pace yet: both learn the limit).
     let alone_run = {
+        let client = self::client(&server);
         let inputs: Vec<_> = (0..users)
             .filter(|&i| changed(i))
             .map(|i| user(i, true))
@@ -98,8 +100,9 @@ where
         assert_eq!((report.updated, report.failed.len()), (inputs.len(), 0));
         start.elapsed()
     };
-    let requests_before = server.request_count();
+    let requests_before = (server.request_count(), server.rate_limited_count());
     let whole_run = {
+        let client = self::client(&server);
         let inputs: Vec<_> = (0..users).map(|i| user(i, changed(i))).collect();
         let start = Instant::now();
         let report = whole
@@ -111,7 +114,8 @@ where
         start.elapsed()
     };
     Measured {
-        requests: server.request_count() - requests_before,
+        requests: (server.request_count() - requests_before.0)
+            - (server.rate_limited_count() - requests_before.1),
         whole: whole_run,
         alone: alone_run,
         unchanged: unchanged_run,
@@ -178,6 +182,39 @@ async fn pace(n: usize) {
     }
 }
 
+/// A short run (2,000 changed users: one request each, 10 s at the limit) by a new client,
+/// without a pace kept and with the pace the store kept from the run before, against the
+/// token bucket with `Retry-After: 1`: the share of the limit each keeps.
+async fn short_runs() {
+    let n = 2_000;
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::sqlite(dir.path().join("s.db")).await.unwrap();
+    let seed: Vec<_> = (0..n).map(|i| user(i, false)).collect();
+    store.sync_users_with(&client(&server), &seed, options()).await.unwrap();
+    server.set_rate_limit(RateLimit::token_bucket(LIMIT, 20));
+    println!();
+    println!("| short run ({n} changed users, a new client) | pace (of the limit) | refused | held back |");
+    println!("|---|---|---|---|");
+    for (label, changed) in [("no pace kept (a fresh store)", true), ("the pace the store kept", false)] {
+        let client = client(&server);
+        let inputs: Vec<_> = (0..n).map(|i| user(i, changed)).collect();
+        let requests = (server.request_count(), server.rate_limited_count());
+        let start = Instant::now();
+        let report = store.sync_users_with(&client, &inputs, options()).await.unwrap();
+        let elapsed = start.elapsed().as_secs_f64();
+        assert_eq!((report.updated, report.failed.len()), (n, 0));
+        let refused = server.rate_limited_count() - requests.1;
+        let taken = server.request_count() - requests.0 - refused;
+        let stats = client.throttle_stats();
+        println!(
+            "| {label} | {:.1}% | {refused} | {:.1?} |",
+            100.0 * taken as f64 / elapsed / LIMIT,
+            stats.paused
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if !args.iter().any(|a| a == "--bench") {
@@ -216,6 +253,7 @@ fn main() {
         .await;
         print("SQLite", users, &sqlite);
         postgres(users).await;
+        short_runs().await;
         pace(2_000).await;
     });
 }
