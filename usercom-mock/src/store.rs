@@ -125,6 +125,9 @@ fn timestamp(at: DateTime<Utc>) -> String {
 pub(crate) struct Store {
     next_id: u64,
     users: BTreeMap<u64, StoredUser>,
+    /// The ids of the users with each `user_id` (its JSON text), in creation order: the
+    /// lookups by `user_id` (upserts, `users-by-id/`) without a scan of every user.
+    by_user_id: BTreeMap<String, BTreeSet<u64>>,
     /// Custom attribute name -> its id.
     attribute_ids: BTreeMap<String, u64>,
     /// The custom attribute definitions a test gave; ids are positions from 1.
@@ -148,6 +151,7 @@ impl Store {
         Store {
             next_id: 1000,
             users: BTreeMap::new(),
+            by_user_id: BTreeMap::new(),
             attribute_ids: BTreeMap::new(),
             definitions: Vec::new(),
             page_size: DEFAULT_PAGE_SIZE,
@@ -219,6 +223,13 @@ impl Store {
     /// The id of the first user, in creation order, whose standard attribute `name` (a v1
     /// name) is exactly the string `value`.
     pub(crate) fn find(&self, name: &str, value: &str) -> Option<u64> {
+        if name == "user_id" {
+            let key = Value::String(value.to_owned()).to_string();
+            return self
+                .by_user_id
+                .get(&key)
+                .and_then(|ids| ids.first().copied());
+        }
         self.users
             .values()
             .find(|user| user.attributes.get(name).and_then(Value::as_str) == Some(value))
@@ -250,7 +261,33 @@ impl Store {
                 lists: BTreeSet::new(),
             },
         );
+        self.index(id);
         id
+    }
+
+    /// The index key of the user `id`'s `user_id`, if it has one.
+    fn user_id_key(&self, id: u64) -> Option<String> {
+        let user_id = self.users.get(&id)?.attributes.get("user_id")?;
+        (!user_id.is_null()).then(|| user_id.to_string())
+    }
+
+    /// Adds the user `id` to the `user_id` index.
+    fn index(&mut self, id: u64) {
+        if let Some(key) = self.user_id_key(id) {
+            self.by_user_id.entry(key).or_default().insert(id);
+        }
+    }
+
+    /// Takes the user `id` out of the `user_id` index (before its attributes change).
+    fn unindex(&mut self, id: u64) {
+        if let Some(key) = self.user_id_key(id) {
+            if let Some(ids) = self.by_user_id.get_mut(&key) {
+                ids.remove(&id);
+                if ids.is_empty() {
+                    self.by_user_id.remove(&key);
+                }
+            }
+        }
     }
 
     /// `POST users/update_or_create/`: matched on `user_id` (v1) / `custom_id` (v2).
@@ -268,14 +305,18 @@ impl Store {
             return Err(one_error(key, "This field is required."));
         };
         let existing = self
-            .users
-            .values_mut()
-            .find(|user| user.attributes.get("user_id") == Some(&user_id));
+            .by_user_id
+            .get(&user_id.to_string())
+            .and_then(|ids| ids.first().copied());
         match existing {
-            Some(user) => {
-                merge(&mut user.attributes, attributes);
-                user.updated_at = Utc::now();
-                Ok((user.id, false))
+            Some(id) => {
+                self.unindex(id);
+                if let Some(user) = self.users.get_mut(&id) {
+                    merge(&mut user.attributes, attributes);
+                    user.updated_at = Utc::now();
+                }
+                self.index(id);
+                Ok((id, false))
             }
             None => Ok((self.insert(attributes), true)),
         }
@@ -290,16 +331,21 @@ impl Store {
         version: Version,
     ) -> Result<bool, FieldErrors> {
         let attributes = validate(body, version)?;
-        let Some(user) = self.users.get_mut(&id) else {
+        if !self.users.contains_key(&id) {
             return Ok(false);
-        };
-        merge(&mut user.attributes, attributes);
-        user.updated_at = Utc::now();
+        }
+        self.unindex(id);
+        if let Some(user) = self.users.get_mut(&id) {
+            merge(&mut user.attributes, attributes);
+            user.updated_at = Utc::now();
+        }
+        self.index(id);
         Ok(true)
     }
 
     /// Deletes the user `id`; whether there was one.
     pub(crate) fn delete(&mut self, id: u64) -> bool {
+        self.unindex(id);
         self.users.remove(&id).is_some()
     }
 
@@ -469,6 +515,31 @@ mod tests {
         assert_eq!(inexact.len(), 4);
         let blank_v2 = validate(&json!({"custom_id": "\t"}), Version::V2).unwrap_err();
         assert_eq!(blank_v2["custom_id"], ["This field may not be blank."]);
+    }
+
+    #[test]
+    fn users_are_found_by_user_id_as_their_attributes_change() {
+        let mut store = Store::new();
+        let first = store.create(&json!({"user_id": "a"}), Version::V1).unwrap();
+        let second = store.create(&json!({"user_id": "a"}), Version::V1).unwrap();
+        // Two users with one user_id: the first created is the one found and upserted.
+        assert_eq!(store.find("user_id", "a"), Some(first));
+        let upserted =
+            store.update_or_create(&json!({"user_id": "a", "city": "Oslo"}), Version::V1);
+        assert_eq!(upserted.unwrap(), (first, false));
+        // A user_id changed by an update is found under its new value only.
+        store
+            .update(first, &json!({"user_id": "b"}), Version::V1)
+            .unwrap();
+        assert_eq!(store.find("user_id", "b"), Some(first));
+        assert_eq!(store.find("user_id", "a"), Some(second));
+        store.delete(second);
+        assert_eq!(store.find("user_id", "a"), None);
+        let (created, new) = store
+            .update_or_create(&json!({"user_id": "a"}), Version::V1)
+            .unwrap();
+        assert!(new && created != second);
+        assert_eq!(store.find("user_id", "a"), Some(created));
     }
 
     #[test]

@@ -191,17 +191,26 @@ async fn short_runs() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::sqlite(dir.path().join("s.db")).await.unwrap();
     let seed: Vec<_> = (0..n).map(|i| user(i, false)).collect();
-    store.sync_users_with(&client(&server), &seed, options()).await.unwrap();
+    store
+        .sync_users_with(&client(&server), &seed, options())
+        .await
+        .unwrap();
     server.set_rate_limit(RateLimit::token_bucket(LIMIT, 20));
     println!();
     println!("| short run ({n} changed users, a new client) | pace (of the limit) | refused | held back |");
     println!("|---|---|---|---|");
-    for (label, changed) in [("no pace kept (a fresh store)", true), ("the pace the store kept", false)] {
+    for (label, changed) in [
+        ("no pace kept (a fresh store)", true),
+        ("the pace the store kept", false),
+    ] {
         let client = client(&server);
         let inputs: Vec<_> = (0..n).map(|i| user(i, changed)).collect();
         let requests = (server.request_count(), server.rate_limited_count());
         let start = Instant::now();
-        let report = store.sync_users_with(&client, &inputs, options()).await.unwrap();
+        let report = store
+            .sync_users_with(&client, &inputs, options())
+            .await
+            .unwrap();
         let elapsed = start.elapsed().as_secs_f64();
         assert_eq!((report.updated, report.failed.len()), (n, 0));
         let refused = server.rate_limited_count() - requests.1;

@@ -317,3 +317,36 @@ async fn the_next_runs_client_starts_at_the_pace_the_store_kept() {
     assert!((resumed - learned).abs() < 1e-9, "{resumed} vs {learned}");
     assert_eq!(client.throttle_stats().throttled_answers, 0);
 }
+
+#[tokio::test]
+async fn inputs_from_a_stream_are_synced_with_progress_reported() {
+    use futures_util::StreamExt;
+    let server = MockServer::start().await;
+    let client = client(&server);
+    let (store, _dir) = sqlite().await;
+    let (options, progress) = SyncOptions::new().concurrency(3).progress_channel();
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = seen.clone();
+    let options = options.on_progress(move |p| {
+        counted.store(p.seen, std::sync::atomic::Ordering::Relaxed);
+    });
+    // A stream that yields its rows one at a time, as a database cursor does.
+    let rows = futures_util::stream::iter(customers(25)).then(|customer| async move {
+        tokio::task::yield_now().await;
+        customer
+    });
+    let report = store
+        .sync_users_from_stream_with(&client, rows, options)
+        .await
+        .unwrap();
+    assert_eq!((report.seen, report.created), (25, 25));
+    let last = progress.borrow().clone();
+    assert!(last.finished);
+    assert_eq!((last.seen, last.sent, last.failed), (25, 25, 0));
+    assert_eq!(seen.load(std::sync::atomic::Ordering::Relaxed), 25);
+    let again = store
+        .sync_users_from_stream(&client, futures_util::stream::iter(customers(25)))
+        .await
+        .unwrap();
+    assert_eq!(again.unchanged, 25);
+}
