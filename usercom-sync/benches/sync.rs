@@ -55,7 +55,7 @@ where
     F: Fn(&'static str) -> Fut,
     Fut: std::future::Future<Output = (Store, Box<dyn Fn() -> Option<u64>>)>,
 {
-    let changed = |i: usize| i % 100 == 0;
+    let changed = |i: usize| i.is_multiple_of(100);
     let server = MockServer::start().await;
     let client = client(&server);
     let (whole, size) = open("whole").await;
