@@ -485,9 +485,10 @@ impl Client {
     /// Starts pacing at `rate` requests a second, a rate this client's throttle learned
     /// before ([`ThrottleStats::learned_rate`], kept by the application between runs: the
     /// sync's store keeps it), instead of learning it again from the server's first
-    /// refusals: a short run keeps the server's pace from its start. The rate is kept as a
-    /// learned one is (a minute, then rising slowly), and corrected by the server's
-    /// refusals as usual.
+    /// refusals: a short run keeps the server's pace from its start. The rate is kept 10 s,
+    /// then probes for more (a rate kept from a slower time, when other processes shared
+    /// the limit, does not hold the client back for long), and is corrected by the
+    /// server's refusals as usual.
     ///
     /// Taken only while the client has learned nothing yet (returns `false` otherwise, and
     /// for a rate that is not a positive number of requests a second). All clones share it.

@@ -1,14 +1,12 @@
 //! Syncing events: each event's key sent at most once, a user's events in the order given.
 
 use std::collections::{HashMap, HashSet};
-use std::time::Instant;
 
 use futures_util::stream::{self, Stream, StreamExt};
 use usercom_core::{Client, EventCreated, IntoUserComEvent};
 
 use crate::error::Error;
 use crate::report::{Failure, Operation, SyncOptions, SyncProgress, SyncReport};
-use crate::store::now_ms;
 use crate::store::rows::{Kind, Mark};
 use crate::Store;
 
@@ -107,12 +105,7 @@ impl Store {
         U: AsRef<str> + Send,
         E: IntoUserComEvent + Send + Sync,
     {
-        let _run = self.lock_run().await?;
-        let started = (Instant::now(), now_ms());
-        self.resume_pace(client).await?;
-        let earlier_failures = self.failed_keys(Kind::Event).await?;
-        let mut report = SyncReport::default();
-        let mut progress = SyncProgress::default();
+        let mut run = self.start_run(client, Kind::Event).await?;
         let mut seen: HashMap<String, usize> = HashMap::new();
         // Users with an event that failed in this run: their later events wait.
         let mut blocked: HashMap<String, String> = HashMap::new();
@@ -128,25 +121,21 @@ impl Store {
                     event,
                 })
                 .collect();
-            report.seen += items.len();
-            progress.seen += items.len();
             let keys: Vec<&str> = items.iter().map(|i| i.key.as_str()).collect();
             let marks = self.event_marks(&keys).await?;
             // Each user's events of this chunk, in order; users in the order first seen.
             let mut by_user: Vec<(String, Vec<Item<E>>)> = Vec::new();
             let mut slot: HashMap<String, usize> = HashMap::new();
             for item in items {
-                if earlier_failures.contains(&item.key) {
-                    report.retried += 1;
-                }
+                run.seen(Some(&item.key));
                 if let Some(&first) = seen.get(&item.key) {
                     let error = Error::DuplicateKey {
                         key: item.key.clone(),
                         first,
                     };
                     self.fail(
-                        &mut report,
-                        &mut progress,
+                        &mut run.report,
+                        &mut run.progress,
                         item.key,
                         item.index,
                         Operation::Check,
@@ -159,13 +148,13 @@ impl Store {
                 let resend = options.at_least_once;
                 match marks.get(&item.key) {
                     Some(Mark::Delivered) => {
-                        report.unchanged += 1;
-                        progress.unchanged += 1;
+                        run.report.unchanged += 1;
+                        run.progress.unchanged += 1;
                         continue;
                     }
                     Some(Mark::Unknown | Mark::Sending) if !resend => {
-                        report.unchanged += 1;
-                        progress.unchanged += 1;
+                        run.report.unchanged += 1;
+                        run.progress.unchanged += 1;
                         continue;
                     }
                     _ => {}
@@ -191,17 +180,17 @@ impl Store {
                 for (item_key, user_id, index, result) in outcome? {
                     match result {
                         Ok(()) => {
-                            report.updated += 1;
-                            progress.sent += 1;
+                            run.report.updated += 1;
+                            run.progress.sent += 1;
                         }
                         Err(error) => {
                             blocked.entry(user_id).or_insert_with(|| item_key.clone());
                             if error.outcome_unknown() {
-                                report.unknown += 1;
+                                run.report.unknown += 1;
                             }
                             self.fail(
-                                &mut report,
-                                &mut progress,
+                                &mut run.report,
+                                &mut run.progress,
                                 item_key,
                                 index,
                                 Operation::Send,
@@ -212,14 +201,9 @@ impl Store {
                     }
                 }
             }
-            options.report(&progress);
+            options.report(&run.progress);
         }
-        report.duration = started.0.elapsed();
-        self.record_run("events", started.1, &report).await?;
-        self.keep_pace(client).await?;
-        progress.finished = true;
-        options.report(&progress);
-        Ok(report)
+        self.finish_run(client, run, &options).await
     }
 
     /// Sends one event now, by the rules of a run: nothing when its key is recorded as

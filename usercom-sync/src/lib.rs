@@ -71,6 +71,7 @@ mod error;
 mod events;
 mod pace;
 mod report;
+mod run;
 mod state;
 mod store;
 mod users;

@@ -2,7 +2,6 @@
 //! sent, and what User.com accepts recorded.
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
 use usercom_core::{Client, IntoUserComUser, User};
@@ -10,7 +9,6 @@ use usercom_core::{Client, IntoUserComUser, User};
 use crate::error::Error;
 use crate::report::{Failure, Operation, SyncOptions, SyncProgress, SyncReport};
 use crate::state::{self, Change, Checked, State};
-use crate::store::now_ms;
 use crate::store::rows::{Kept, Kind};
 use crate::Store;
 
@@ -119,12 +117,7 @@ impl Store {
         S: Stream + Send,
         S::Item: SyncableUser + Send + Sync,
     {
-        let _run = self.lock_run().await?;
-        let started = (Instant::now(), now_ms());
-        self.resume_pace(client).await?;
-        let earlier_failures = self.failed_keys(Kind::User).await?;
-        let mut report = SyncReport::default();
-        let mut progress = SyncProgress::default();
+        let mut run = self.start_run(client, Kind::User).await?;
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut inputs = std::pin::pin!(inputs.enumerate().ready_chunks(CHUNK));
         let mut in_flight = FuturesUnordered::new();
@@ -148,7 +141,7 @@ impl Store {
                 !exhausted && comparing.is_none() && waiting.len() < options.concurrency;
             tokio::select! {
                 Some(outcome) = in_flight.next(), if !in_flight.is_empty() => {
-                    tally(&mut report, &mut progress, outcome?);
+                    tally(&mut run.report, &mut run.progress, outcome?);
                 }
                 chunk = inputs.next(), if read_more => match chunk {
                     Some(chunk) => {
@@ -163,36 +156,29 @@ impl Store {
                     comparing = None;
                     seen = known;
                     for step in steps? {
-                        report.seen += 1;
-                        progress.seen += 1;
                         let key = match &step {
-                            Step::Send(work) => Some(&work.checked.key),
-                            Step::Done(Outcome::Failed(failure)) => Some(&failure.key),
+                            Step::Send(work) => Some(work.checked.key.as_str()),
+                            Step::Done(Outcome::Failed(failure)) => Some(failure.key.as_str()),
                             Step::Done(_) => None,
                         };
-                        if key.is_some_and(|key| earlier_failures.contains(key)) {
-                            report.retried += 1;
-                        }
+                        run.seen(key);
                         match step {
                             Step::Send(work) => waiting.push_back(work),
-                            Step::Done(outcome) => tally(&mut report, &mut progress, outcome),
+                            Step::Done(outcome) => {
+                                tally(&mut run.report, &mut run.progress, outcome)
+                            }
                         }
                     }
                 }
                 else => break,
             }
-            options.report(&progress);
+            options.report(&run.progress);
         }
         if options.delete_missing {
-            self.delete_missing(client, &seen, &options, &mut report)
+            self.delete_missing(client, &seen, &options, &mut run.report)
                 .await?;
         }
-        report.duration = started.0.elapsed();
-        self.record_run("users", started.1, &report).await?;
-        self.keep_pace(client).await?;
-        progress.finished = true;
-        options.report(&progress);
-        Ok(report)
+        self.finish_run(client, run, &options).await
     }
 
     /// Syncs one user now (from a request handler, after the app's own write), by the

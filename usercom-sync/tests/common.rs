@@ -39,7 +39,7 @@ pub fn client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(&server.base_url())
         .api_key(MockServer::API_KEY)
-        .retry_policy(RetryPolicy::none())
+        .retry_policy(RetryPolicy::none().max_throttled_retries(0))
         .build()
         .unwrap()
 }

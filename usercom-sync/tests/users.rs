@@ -87,8 +87,9 @@ async fn an_outage_fails_the_users_it_hits_and_the_next_run_repairs_them() {
     let client = client(&server);
     let (store, _dir) = sqlite().await;
     let inputs = customers(40);
-    // User.com answers 503 to the next 25 requests.
-    server.fail_next(25, 503);
+    // User.com answers 503 to the next 10 requests (the client holds every request back
+    // for longer after each: 25 ms, doubling).
+    server.fail_next(10, 503);
     let first = store
         .sync_users_with(&client, &inputs, SyncOptions::new().concurrency(4))
         .await
@@ -99,6 +100,11 @@ async fn an_outage_fails_the_users_it_hits_and_the_next_run_repairs_them() {
     let failures = store.failures().await.unwrap();
     assert_eq!(failures.len(), first.failed.len());
     assert!(failures.iter().all(|f| f.kind == "user" && f.attempts == 1));
+    // The outage's refusals are not kept as the server's pace: a new client starts unpaced.
+    let fresh = common::client(&server);
+    let empty: [Customer; 0] = [];
+    store.sync_users(&fresh, &empty).await.unwrap();
+    assert_eq!(fresh.throttle_stats().learned_rate, None);
     let second = store.sync_users(&client, &inputs).await.unwrap();
     assert!(second.is_clean(), "{:?}", second.failed);
     assert_eq!(second.retried, first.failed.len());

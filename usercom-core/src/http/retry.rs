@@ -77,7 +77,16 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// No retries at all: every error is returned at once.
+    /// No retries: every error is returned at once, but for throttling answers (`429`,
+    /// `503`), which are waited out as [Throttling](RetryPolicy#throttling) says (with
+    /// `Retry-After`, up to `max_throttled_time`; without it, for up to `max_backoff` while
+    /// the client makes no progress). `.max_throttled_retries(0)` fails those at once too.
+    ///
+    /// ```
+    /// use usercom_core::RetryPolicy;
+    /// let fail_fast = RetryPolicy::none().max_throttled_retries(0);
+    /// assert_eq!(fail_fast.retries(), 0);
+    /// ```
     pub fn none() -> Self {
         RetryPolicy {
             max_retries: 0,

@@ -22,6 +22,25 @@ macro_rules! forget_failure_in {
     };
 }
 
+/// Fetches the rows of `$select` (ending in `IN (`) whose column is one of `$keys`, as
+/// tuples, on `$pool`: one query for a chunk of keys (a macro: the same SQL for each
+/// database's pool).
+macro_rules! fetch_in {
+    ($pool:expr, $select:expr, $keys:expr, $failed:expr) => {{
+        let mut query = QueryBuilder::new($select);
+        let mut list = query.separated(", ");
+        for key in $keys {
+            list.push_bind(*key);
+        }
+        list.push_unseparated(")");
+        query
+            .build_query_as()
+            .fetch_all($pool)
+            .await
+            .map_err($failed)?
+    }};
+}
+
 /// What kind of item a failure or a run is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -141,16 +160,9 @@ impl Store {
             return Ok(HashMap::new());
         }
         let failed = self.failed("reading users' states");
-        let rows: Vec<(String, String)> = on_db!(self.db(), pool => {
-            let mut query =
-                QueryBuilder::new("SELECT user_id, state FROM usercom_sync_users WHERE user_id IN (");
-            let mut list = query.separated(", ");
-            for key in keys {
-                list.push_bind(*key);
-            }
-            list.push_unseparated(")");
-            query.build_query_as().fetch_all(pool).await.map_err(&failed)?
-        });
+        let select = "SELECT user_id, state FROM usercom_sync_users WHERE user_id IN (";
+        let rows: Vec<(String, String)> =
+            on_db!(self.db(), pool => fetch_in!(pool, select, keys, &failed));
         Ok(rows
             .into_iter()
             .map(|(key, state)| (key, Kept { state }))
@@ -260,16 +272,9 @@ impl Store {
             return Ok(HashMap::new());
         }
         let failed = self.failed("reading events' marks");
-        let rows: Vec<(String, String)> = on_db!(self.db(), pool => {
-            let mut query =
-                QueryBuilder::new("SELECT event_key, status FROM usercom_sync_events WHERE event_key IN (");
-            let mut list = query.separated(", ");
-            for key in keys {
-                list.push_bind(*key);
-            }
-            list.push_unseparated(")");
-            query.build_query_as().fetch_all(pool).await.map_err(&failed)?
-        });
+        let select = "SELECT event_key, status FROM usercom_sync_events WHERE event_key IN (";
+        let rows: Vec<(String, String)> =
+            on_db!(self.db(), pool => fetch_in!(pool, select, keys, &failed));
         Ok(rows
             .into_iter()
             .map(|(key, mark)| (key, Mark::parse(&mark)))

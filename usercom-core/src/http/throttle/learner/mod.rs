@@ -260,15 +260,16 @@ impl Learner {
     }
 
     /// Paces at `rate` from `now`, a rate learned before (by an earlier process, say),
-    /// instead of learning it again: as if it had just been learned from a refusal with
-    /// `Retry-After` (kept a minute before it rises). Only while nothing is learned yet;
-    /// whether it was taken.
+    /// instead of learning it again: kept [`KEEP_PROBING`](super::pacer::KEEP_PROBING),
+    /// then probing for more, so that a rate kept from a slower time (others sharing the
+    /// limit then) does not hold the client under the limit for long. Only while nothing is
+    /// learned yet; whether it was taken.
     pub(crate) fn resume(&mut self, now: Instant, rate: f64) -> bool {
         if self.pacer.mode != Mode::Unknown || !rate.is_finite() || rate < MIN_RATE {
             return false;
         }
         let rate = rate.min(MAX_RATE);
-        self.pacer.settle(rate / PACE_SHARE_OF_ESTIMATE, now, false);
+        self.pacer.settle(rate / PACE_SHARE_OF_ESTIMATE, now, true);
         self.pacer.rate = Some(rate);
         true
     }
@@ -886,8 +887,8 @@ mod tests {
                 paused: false
             }
         );
-        // Kept a minute, as a rate learned from a refusal with `Retry-After`.
-        assert_eq!(learner.pacer.rise_from, start + KEEP_LIMIT);
+        // Kept 10 s, then probing for more.
+        assert_eq!(learner.pacer.rise_from, start + KEEP_PROBING);
         assert!(!learner.resume(start, 50.0), "learned already");
     }
 
