@@ -19,24 +19,17 @@ pub(crate) fn run(
         SyncCommand::Status(args) => (&args.store, false),
         SyncCommand::Reset(args) => (&args.store, true),
     };
+    // A reset reports what it forgot: the status before it.
     let done = runtime.block_on(async {
         let store = Store::open(url).await?;
+        let status = store.status().await?;
         if reset {
-            let before = store.status().await?;
             store.reset().await?;
-            Ok((store, None, Some(before)))
-        } else {
-            let status = store.status().await?;
-            Ok((store, Some(status), None))
         }
+        Ok::<_, usercom_sync::Error>((store, status))
     });
     match done {
-        Ok((store, Some(status), _)) => {
-            print_status(out, store.name(), &status);
-            EXIT_OK
-        }
-        Ok((store, None, before)) => {
-            let before = before.expect("a reset reads the status first");
+        Ok((store, before)) if reset => {
             let _ = writeln!(
                 out,
                 "{}: forgot {} users, {} events and {} failures; the next run sends everything",
@@ -47,8 +40,11 @@ pub(crate) fn run(
             );
             EXIT_OK
         }
+        Ok((store, status)) => {
+            print_status(out, store.name(), &status);
+            EXIT_OK
+        }
         Err(error) => {
-            let error: usercom_sync::Error = error;
             let _ = writeln!(err, "error: {error}");
             if let Some(source) = std::error::Error::source(&error) {
                 let _ = writeln!(err, "caused by: {source}");

@@ -1,6 +1,6 @@
 //! Syncing events: each event's key sent at most once, a user's events in the order given.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use futures_util::stream::{self, Stream, StreamExt};
 use usercom_core::{Client, EventCreated, IntoUserComEvent};
@@ -165,13 +165,9 @@ impl Store {
                 });
                 by_user[at].1.push(item);
             }
-            let blocked_now: HashSet<String> = blocked.keys().cloned().collect();
             let outcomes = stream::iter(by_user)
                 .map(|(user_id, items)| {
-                    let earlier = blocked_now
-                        .contains(&user_id)
-                        .then(|| blocked.get(&user_id).cloned())
-                        .flatten();
+                    let earlier = blocked.get(&user_id).cloned();
                     self.send_user_events(client, items, earlier)
                 })
                 .buffer_unordered(options.concurrency);
@@ -303,7 +299,7 @@ impl Store {
         progress.failed += 1;
         report.failed.push(Failure {
             key,
-            index,
+            index: Some(index),
             operation,
             error,
         });

@@ -50,8 +50,9 @@ impl fmt::Display for Operation {
 pub struct Failure {
     /// The user's `user_id`, or the event's key.
     pub key: String,
-    /// The input's index in the run (counted from 0).
-    pub index: usize,
+    /// The input's index in the run (counted from 0); `None` for a deletion, which no input
+    /// asked for.
+    pub index: Option<usize>,
     /// What was tried.
     pub operation: Operation,
     /// Why it failed.

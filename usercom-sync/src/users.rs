@@ -9,7 +9,7 @@ use usercom_core::{Client, IntoUserComUser, User};
 use crate::error::Error;
 use crate::report::{Failure, Operation, SyncOptions, SyncProgress, SyncReport};
 use crate::state::{self, Change, Checked, State};
-use crate::store::rows::{Kept, Kind};
+use crate::store::rows::Kind;
 use crate::Store;
 
 /// Inputs read and compared at a time (one query for their states).
@@ -261,7 +261,7 @@ impl Store {
             let failed = |key: String, error| {
                 Step::Done(Outcome::Failed(Failure {
                     key,
-                    index,
+                    index: Some(index),
                     operation: Operation::Check,
                     error,
                 }))
@@ -286,7 +286,7 @@ impl Store {
             seen.insert(checked.key.clone(), index);
             let change = match kept.get(&checked.key) {
                 None => None,
-                Some(Kept { state: text, .. }) => {
+                Some(text) => {
                     let old: State = match state::parse(&checked.key, text) {
                         Ok(old) => old,
                         Err(error) => {
@@ -358,7 +358,7 @@ impl Store {
                     .await?;
                 Ok(Outcome::Failed(Failure {
                     key: checked.key,
-                    index,
+                    index: Some(index),
                     operation,
                     error,
                 }))
@@ -408,7 +408,7 @@ impl Store {
                         .await?;
                     report.failed.push(Failure {
                         key,
-                        index: usize::MAX,
+                        index: None,
                         operation: Operation::Delete,
                         error,
                     });

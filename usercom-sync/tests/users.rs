@@ -169,16 +169,19 @@ async fn bad_input_and_a_key_given_twice_fail_the_item_not_the_run() {
     failed.sort_by_key(|f| f.1);
     assert_eq!(
         failed,
-        [("c1", 1, Operation::Check), ("c0", 3, Operation::Check)]
+        [
+            ("c1", Some(1), Operation::Check),
+            ("c0", Some(3), Operation::Check)
+        ]
     );
-    let twice = report.failed.iter().find(|f| f.index == 3).unwrap();
+    let twice = report.failed.iter().find(|f| f.index == Some(3)).unwrap();
     assert!(matches!(twice.error, Error::DuplicateKey { first: 0, .. }));
     assert!(
         twice.error.to_string().contains("given twice"),
         "{}",
         twice.error
     );
-    let bad = report.failed.iter().find(|f| f.index == 1).unwrap();
+    let bad = report.failed.iter().find(|f| f.index == Some(1)).unwrap();
     assert!(bad.error.to_string().contains("email"), "{}", bad.error);
     let held = held(&server);
     assert_eq!(held.len(), 2);

@@ -19,9 +19,8 @@ pub(crate) fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
 }
 
-/// Postgres's advisory lock key for migrating: two replicas opening a new store at once
-/// migrate it one after the other.
-#[cfg(feature = "postgres")]
+/// The lock key for migrating: two replicas opening a new Postgres store at once migrate it
+/// one after the other.
 const MIGRATE_LOCK: i64 = 0x7573_6572_636f_6d01;
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS usercom_sync_migrations (
@@ -40,17 +39,8 @@ pub(crate) async fn run(db: &Db, store: &str) -> Result<(), Error> {
     };
     on_db!(db, pool => {
         let mut tx = pool.begin().await.map_err(failed)?;
-        #[allow(unused_variables)]
-        let postgres = false;
-        #[cfg(feature = "postgres")]
-        let postgres = matches!(db, Db::Postgres(_));
-        if postgres {
-            #[cfg(feature = "postgres")]
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(MIGRATE_LOCK)
-                .execute(&mut *tx)
-                .await
-                .map_err(failed)?;
+        if let Some(lock) = db.cross_process_lock() {
+            sqlx::query(lock).bind(MIGRATE_LOCK).execute(&mut *tx).await.map_err(failed)?;
         }
         sqlx::raw_sql(CREATE_TABLE).execute(&mut *tx).await.map_err(failed)?;
         let (found,): (Option<i64>,) =

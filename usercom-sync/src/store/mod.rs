@@ -23,6 +23,19 @@ pub(crate) enum Db {
     Postgres(sqlx::PgPool),
 }
 
+impl Db {
+    /// The statement that takes a lock across processes until its transaction ends, its key
+    /// bound as `$1`: Postgres's advisory lock. An SQLite store is one process's alone (its
+    /// file is locked), so it needs none.
+    pub(crate) fn cross_process_lock(&self) -> Option<&'static str> {
+        match self {
+            Db::Sqlite(_) => None,
+            #[cfg(feature = "postgres")]
+            Db::Postgres(_) => Some(ADVISORY_LOCK),
+        }
+    }
+}
+
 /// Runs `$body` with `$pool` bound to the store's pool, whichever database it is: the same
 /// SQL (written for both) against each database's own types.
 macro_rules! on_db {
@@ -38,6 +51,10 @@ pub(crate) use on_db;
 
 /// How long a second process waits for an SQLite store in use before it is told so.
 const SQLITE_BUSY_WAIT: Duration = Duration::from_millis(500);
+
+/// Postgres's advisory lock, held until the end of the transaction that takes it.
+#[cfg(feature = "postgres")]
+const ADVISORY_LOCK: &str = "SELECT pg_advisory_xact_lock($1)";
 
 /// Postgres's advisory lock key a run holds: one run at a time per store.
 #[cfg(feature = "postgres")]
@@ -197,7 +214,7 @@ impl Store {
             Db::Postgres(pool) => {
                 let failed = self.failed("taking the run lock");
                 let mut tx = pool.begin().await.map_err(&failed)?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                sqlx::query(ADVISORY_LOCK)
                     .bind(RUN_LOCK)
                     .execute(&mut *tx)
                     .await

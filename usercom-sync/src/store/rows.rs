@@ -57,12 +57,6 @@ impl Kind {
     }
 }
 
-/// What the store keeps of a user: the attributes User.com accepted (JSON).
-#[derive(Debug, Clone)]
-pub(crate) struct Kept {
-    pub(crate) state: String,
-}
-
 /// An event's mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mark {
@@ -154,8 +148,9 @@ pub struct StoreStatus {
 }
 
 impl Store {
-    /// The kept states of `keys` (those the store knows).
-    pub(crate) async fn states(&self, keys: &[&str]) -> Result<HashMap<String, Kept>, Error> {
+    /// The kept states of `keys` (those the store knows): the attributes User.com last
+    /// accepted, as JSON.
+    pub(crate) async fn states(&self, keys: &[&str]) -> Result<HashMap<String, String>, Error> {
         if keys.is_empty() {
             return Ok(HashMap::new());
         }
@@ -163,10 +158,7 @@ impl Store {
         let select = "SELECT user_id, state FROM usercom_sync_users WHERE user_id IN (";
         let rows: Vec<(String, String)> =
             on_db!(self.db(), pool => fetch_in!(pool, select, keys, &failed));
-        Ok(rows
-            .into_iter()
-            .map(|(key, state)| (key, Kept { state }))
-            .collect())
+        Ok(rows.into_iter().collect())
     }
 
     /// Records what User.com accepted of `key`, and forgets its failure.

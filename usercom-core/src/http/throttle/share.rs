@@ -48,10 +48,7 @@ impl Cubic {
             Some(last) if rate < last.w_max => rate * (1.0 + BETA) / 2.0,
             _ => rate,
         };
-        // The same coefficient for every client of a server: from the scale, so that the
-        // cubic comes back from `BETA` of it in `RECOVERY`.
-        let k0 = RECOVERY.as_secs_f64();
-        let c = scale.max(rate) * (1.0 - BETA) / k0.powi(3);
+        let c = coefficient(scale, rate);
         let k = (w_max * (1.0 - BETA) / c).cbrt();
         let cubic = Cubic {
             w_max,
@@ -66,12 +63,11 @@ impl Cubic {
     /// for more from `from` on: flat at first, then rising ever faster, as the cubic beyond
     /// its plateau. `scale` as for [`Cubic::cut`].
     pub(super) fn probe(from: Instant, rate: f64, scale: f64) -> Cubic {
-        let k0 = RECOVERY.as_secs_f64();
         Cubic {
             w_max: rate,
             epoch: from,
             k: 0.0,
-            c: scale.max(rate) * (1.0 - BETA) / k0.powi(3),
+            c: coefficient(scale, rate),
         }
     }
 
@@ -80,6 +76,13 @@ impl Cubic {
         let t = now.saturating_duration_since(self.epoch).as_secs_f64();
         self.w_max + self.c * (t - self.k).powi(3)
     }
+}
+
+/// The cubic's coefficient, the same for every client of a server: from the scale (the
+/// highest rate known allowed, `rate` if higher), so that the cubic comes back from `BETA`
+/// of it in `RECOVERY`.
+fn coefficient(scale: f64, rate: f64) -> f64 {
+    scale.max(rate) * (1.0 - BETA) / RECOVERY.as_secs_f64().powi(3)
 }
 
 #[cfg(test)]
