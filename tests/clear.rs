@@ -1,6 +1,7 @@
 //! Clearing a value: an `Option<Option<T>>` field that is `Some(None)` sends `null` in an
 //! update or an upsert (which clears it in User.com) and nothing in a create; `None` still
-//! leaves the attribute as it is; reading back gives `Some(None)` for a null value.
+//! leaves the attribute as it is; reading back gives `Some(None)` for a null value. And
+//! `CreateUser::clear_unset`: what a struct maps and has no value for, cleared.
 
 mod common;
 
@@ -187,4 +188,131 @@ async fn a_payload_clears_by_hand_and_refuses_a_value_cleared_too() {
         .unwrap_err();
     assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
     assert!(sent(&server).is_empty());
+}
+
+/// A struct's fields without a value, noted as unset and cleared by `clear_unset` (what the
+/// sync's first upsert of a user sends): standard and custom, through `with` and through a
+/// flattened struct. A value, a clear, `user_id` and a flattened `None` are left alone.
+mod unset {
+    use super::*;
+
+    fn none_text(_: &u8) -> Option<String> {
+        None
+    }
+
+    fn no_seats(_: &u8) -> Option<i64> {
+        None
+    }
+
+    #[derive(IntoUserComUser)]
+    struct Address {
+        #[usercom(city)]
+        city: Option<String>,
+        #[usercom(country)]
+        country: Option<String>,
+    }
+
+    #[derive(IntoUserComUser)]
+    struct Extra {
+        #[usercom(attribute = "extra")]
+        extra: Option<String>,
+    }
+
+    #[derive(IntoUserComUser)]
+    struct Profile {
+        #[usercom(user_id)]
+        id: Option<String>,
+        #[usercom(email)]
+        email: String,
+        #[usercom(phone_number)]
+        phone: Option<String>,
+        #[usercom(first_name, with = none_text)]
+        first_name: u8,
+        #[usercom(last_name)]
+        last_name: Option<Option<String>>,
+        #[usercom(attribute = "plan")]
+        plan: Option<String>,
+        #[usercom(attribute = "seats", with = no_seats)]
+        seats: u8,
+        #[usercom(flatten)]
+        address: Address,
+        #[usercom(flatten)]
+        extra: Option<Extra>,
+    }
+
+    fn body(user: &CreateUser<'_>) -> (String, String) {
+        let mut standard = Vec::new();
+        user.body(usercom::ApiVersion::V1)
+            .write_json(&mut standard)
+            .unwrap();
+        let custom = serde_json::to_string(&user.custom_attributes_body()).unwrap();
+        (String::from_utf8(standard).unwrap(), custom)
+    }
+
+    #[test]
+    fn clear_unset_clears_what_a_struct_maps_and_has_no_value_for() {
+        let profile = Profile {
+            id: Some("c-1".into()),
+            email: "ada@example.org".into(),
+            phone: None,
+            first_name: 0,
+            last_name: Some(None),
+            plan: None,
+            seats: 0,
+            address: Address {
+                city: Some("Oslo".into()),
+                country: None,
+            },
+            extra: None,
+        };
+        let mut user = profile.to_create_user().unwrap();
+        // Noted, not sent: the payload equals one built by hand, and sends the same.
+        let by_hand = CreateUser::new()
+            .user_id("c-1")
+            .email("ada@example.org")
+            .city("Oslo")
+            .clear("last_name");
+        assert_eq!(user, by_hand);
+        assert_eq!(body(&user), body(&by_hand));
+
+        user.clear_unset();
+        user.validate().unwrap();
+        assert_eq!(
+            body(&user),
+            (
+                r#"{"city":"Oslo","country":null,"email":"ada@example.org","first_name":null,"last_name":null,"phone_number":null,"user_id":"c-1"}"#.to_owned(),
+                r#"{"plan":null,"seats":null}"#.to_owned()
+            )
+        );
+        // Twice is once.
+        user.clear_unset();
+        assert_eq!(body(&user).1, r#"{"plan":null,"seats":null}"#);
+    }
+
+    #[test]
+    fn user_id_is_never_cleared() {
+        let profile = Profile {
+            id: None,
+            email: "ada@example.org".into(),
+            phone: Some("+48 600".into()),
+            first_name: 0,
+            last_name: None,
+            plan: Some("pro".into()),
+            seats: 0,
+            address: Address {
+                city: None,
+                country: None,
+            },
+            extra: Some(Extra { extra: None }),
+        };
+        let mut user = profile.to_create_user().unwrap();
+        user.clear_unset();
+        assert_eq!(
+            body(&user),
+            (
+                r#"{"city":null,"country":null,"email":"ada@example.org","first_name":null,"last_name":null,"phone_number":"+48 600"}"#.to_owned(),
+                r#"{"plan":"pro","seats":null,"extra":null}"#.to_owned()
+            )
+        );
+    }
 }

@@ -252,7 +252,8 @@ fn field_statement(
             if *family == Family::Integer {
                 value = quote!(#private::integer(#text, #value)?);
             }
-            quote!(#private::set(&mut #user.#name, #text, #value)?;)
+            let attribute = &paths.attribute;
+            quote!(#private::set_standard::<#attribute::#name, _>(#user, #value)?;)
         }
         Mapping::Custom { name } => {
             // Through the schema's `Fits*` trait, its `__to_attribute_value` (which calls

@@ -33,8 +33,12 @@
 //! - **Only what changed is sent.** For each user (by its `user_id`) the store keeps the
 //!   attributes User.com last accepted. An unchanged user sends nothing; a user new to the
 //!   store is upserted by `user_id` (created, or updated when User.com has it already: never
-//!   twice); a changed one gets its changed attributes, and `null` for each attribute that
-//!   had a value and has none now (a removed phone number is cleared).
+//!   twice), with `null` for each attribute its struct maps and has no value for (User.com
+//!   may hold one from before: [`CreateUser::clear_unset`](usercom_core::CreateUser::clear_unset));
+//!   a changed one gets its changed attributes, and `null` for each attribute that had a
+//!   value and has none now (a removed phone number is cleared). Under the sync, `None` is
+//!   no value whatever the field's type (an `Option<Option<T>>` that is `None` too); a
+//!   flattened `Option` that is `None` maps nothing, so nothing of it is cleared.
 //! - **State only after success.** A user's new state is recorded only after User.com
 //!   accepted it. A failure is in the run's [`SyncReport`] and in the store's failures table
 //!   ([`Store::failures`]), and the next run tries the user again, until it succeeds.

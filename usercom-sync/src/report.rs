@@ -72,7 +72,9 @@ pub struct SyncReport {
     pub created: usize,
     /// Users updated (their changed attributes sent); for events, events sent.
     pub updated: usize,
-    /// Attributes cleared (sent as `null`: they had a value, and have none now).
+    /// Attributes cleared in users updated (sent as `null`: they had a value in the state
+    /// User.com last accepted, and have none now). The `null`s of a user's first upsert are
+    /// not counted: whether User.com had a value is not known.
     pub cleared: usize,
     /// Users deleted in User.com (deletion on: the inputs no longer have them).
     pub deleted: usize,

@@ -419,12 +419,16 @@ impl Store {
     }
 }
 
-/// Upserts a whole user: created, or (already in User.com) updated.
+/// Upserts a whole user: created, or (already in User.com) updated. Every attribute the
+/// value maps and has no value for is sent as `null`: the store has no earlier state to
+/// compare with, and User.com may hold a value the application no longer has.
 async fn upsert(
     client: &Client,
     payload: &usercom_core::CreateUser<'_>,
 ) -> Result<SyncedUser, usercom_core::Error> {
-    let upserted = client.upsert_user(payload).await?;
+    let mut whole = payload.reborrow();
+    whole.clear_unset();
+    let upserted = client.upsert_user(&whole).await?;
     Ok(if upserted.created {
         SyncedUser::Created(upserted.user)
     } else {

@@ -106,6 +106,24 @@ pub async fn fresh_postgres() -> String {
     url.to_string()
 }
 
+/// Drops a database [`fresh_postgres`] made, once its test is done with it (one that fails
+/// first leaves its database, named by the process and the moment, to look at).
+#[cfg(feature = "postgres")]
+pub async fn drop_postgres(url: &str) {
+    use sqlx::Connection;
+    let name = url::Url::parse(url)
+        .unwrap()
+        .path()
+        .trim_start_matches('/')
+        .to_owned();
+    assert!(name.starts_with("usercom_sync_test_"), "{name}");
+    let mut conn = sqlx::PgConnection::connect(&postgres_url()).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+}
+
 /// A number drawn from the clock (the moments a crash test kills at), printed so that a
 /// failure can be told apart from another.
 pub fn draw(below: u64) -> u64 {

@@ -122,4 +122,6 @@ async fn two_processes_on_one_postgres_store_send_each_user_once() {
     assert_eq!(held(&server).len(), users);
     let store = Store::postgres(&url).await.unwrap();
     assert_eq!(store.status().await.unwrap().users, users as i64);
+    drop(store);
+    common::drop_postgres(&url).await;
 }

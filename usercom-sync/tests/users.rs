@@ -82,6 +82,59 @@ async fn a_removed_value_is_cleared_and_a_change_sends_only_itself() {
 }
 
 #[tokio::test]
+async fn a_user_new_to_the_store_is_upserted_with_null_for_what_it_has_no_value_for() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    // User.com already has c0 with a phone and a plan (an earlier integration, or a store
+    // that was reset); the application has neither any more, and c1 is new to both.
+    let (earlier, _earlier_dir) = sqlite().await;
+    earlier.sync_users(&client, &customers(1)).await.unwrap();
+    let (store, _dir) = sqlite().await;
+    let mut inputs = customers(2);
+    for input in &mut inputs {
+        input.phone = None;
+        input.plan = None;
+    }
+    server.record_requests(true);
+    let report = store.sync_users(&client, &inputs).await.unwrap();
+    assert!(report.is_clean(), "{:?}", report.failed);
+    assert_eq!((report.created, report.updated, report.cleared), (1, 1, 0));
+    let held = held(&server);
+    for key in ["c0", "c1"] {
+        let user = &held[key];
+        assert!(
+            user.attributes
+                .get("phone_number")
+                .is_none_or(|v| v.is_null()),
+            "{key}: {:?}",
+            user.attributes
+        );
+        assert!(
+            user.custom.get("plan").is_none_or(|v| v.is_null()),
+            "{key}: {:?}",
+            user.custom
+        );
+    }
+    assert_eq!(held["c0"].attributes["email"], "c0@example.org");
+    let upserts: Vec<String> = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/users/update_or_create/"))
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert!(
+        upserts.contains(
+            &r#"{"email":"c0@example.org","phone_number":null,"user_id":"c0"}"#.to_owned()
+        ),
+        "{upserts:?}"
+    );
+    let requests = server.request_count();
+    let again = store.sync_users(&client, &inputs).await.unwrap();
+    assert_eq!(again.unchanged, 2);
+    assert_eq!(server.request_count(), requests);
+}
+
+#[tokio::test]
 async fn an_outage_fails_the_users_it_hits_and_the_next_run_repairs_them() {
     let server = MockServer::start().await;
     let client = client(&server);

@@ -1,5 +1,6 @@
 //! The attributes a payload clears: sent as `null` by an update or an upsert (which clears
-//! them in User.com), left out of a create (where clearing means nothing).
+//! them in User.com), left out of a create (where clearing means nothing). And those its
+//! value maps without a value, which `CreateUser::clear_unset` clears.
 
 use std::borrow::Cow;
 
@@ -70,6 +71,25 @@ impl<'a> Clears<'a> {
         self.custom.extend(other.custom);
     }
 
+    /// Whether `name` (standard or custom) is in the set.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        match standard_bit(name) {
+            0 => self.custom.iter().any(|n| n == name),
+            bit => self.has(bit),
+        }
+    }
+
+    /// The names in the set: the standard ones in their order, then the custom ones.
+    fn into_names(self) -> impl Iterator<Item = Cow<'a, str>> {
+        let standard = self.standard;
+        CreateUser::STANDARD_ATTRIBUTES
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| standard & (1 << i) != 0)
+            .map(|(_, name)| Cow::Borrowed(*name))
+            .chain(self.custom)
+    }
+
     /// A copy that borrows its names from `self`.
     pub(crate) fn reborrow(&self) -> Clears<'_> {
         Clears {
@@ -103,6 +123,78 @@ impl<'a> Clears<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// The attributes a payload's value maps and holds no value for (a derived struct's `None`
+/// fields): sent as nothing, unless [`CreateUser::clear_unset`] makes them clears. Not part
+/// of the payload's value: two payloads that send the same are equal.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Unset<'a>(Clears<'a>);
+
+impl PartialEq for Unset<'_> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<'a> Unset<'a> {
+    pub(crate) fn retain(&mut self, keep: &mut impl FnMut(&str) -> bool) {
+        self.0.retain(keep);
+    }
+
+    pub(crate) fn merge(&mut self, other: Unset<'a>) {
+        self.0.merge(other.0);
+    }
+
+    pub(crate) fn reborrow(&self) -> Unset<'_> {
+        Unset(self.0.reborrow())
+    }
+}
+
+impl<'a> CreateUser<'a> {
+    /// Notes that the value this payload was written from maps the attribute `name` and has
+    /// no value for it; by itself it sends nothing. The value traits call it for a `None`
+    /// field, so that [`CreateUser::clear_unset`] can clear what a struct maps and does not
+    /// have. A hand-written [`IntoUserComUser`](crate::IntoUserComUser) may call it too.
+    pub fn insert_unset(&mut self, name: impl Into<Cow<'a, str>>) {
+        let name = name.into();
+        if !self.unset.0.contains(&name) {
+            self.unset.0.insert(name);
+        }
+    }
+
+    /// Clears every attribute the value maps and has no value for (see
+    /// [`CreateUser::insert_unset`]), so that an upsert leaves User.com with no value where
+    /// the application has none, as a sync's first upsert of a user must. An attribute with
+    /// a value, one already cleared, and `user_id` (which names the user) are left alone. A
+    /// flattened `Option` that is `None` notes nothing: its struct's attributes are unknown.
+    ///
+    /// ```
+    /// use usercom_core::{ApiVersion, CreateUser};
+    /// let mut user = CreateUser::new().user_id("42").email("a@example.org");
+    /// user.insert_unset("phone_number");
+    /// user.insert_unset("plan");
+    /// let mut body = Vec::new();
+    /// user.body(ApiVersion::V1).write_json(&mut body)?;
+    /// assert_eq!(body, br#"{"email":"a@example.org","user_id":"42"}"#);
+    ///
+    /// user.clear_unset();
+    /// body.clear();
+    /// user.body(ApiVersion::V1).write_json(&mut body)?;
+    /// assert_eq!(body, br#"{"email":"a@example.org","phone_number":null,"user_id":"42"}"#);
+    /// assert_eq!(serde_json::to_string(&user.custom_attributes_body())?, r#"{"plan":null}"#);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn clear_unset(&mut self) {
+        let unset = std::mem::take(&mut self.unset).0;
+        for name in unset.into_names() {
+            let given =
+                self.is_set(&name) || self.custom_attributes().iter().any(|(n, _)| *n == name);
+            if name != "user_id" && !given && !self.clears.contains(&name) {
+                self.clears.insert(name);
+            }
+        }
     }
 }
 

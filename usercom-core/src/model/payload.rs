@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use crate::error::Error;
 use crate::mapping::convert::IdText;
 use crate::mapping::validate;
-use crate::model::clears::{standard_bit, Clears};
+use crate::model::clears::{standard_bit, Clears, Unset};
 use crate::model::value::AttributeValue;
 use crate::model::wire::{ApiVersion, CreateUserBody, CustomAttributesBody};
 use crate::{Gender, Status};
@@ -56,7 +56,8 @@ macro_rules! create_user {
                 pub $field: Option<create_user!(@ty $family 'a)>,
             )+
             custom: Vec<(Cow<'a, str>, AttributeValue<'a>)>,
-            clears: Clears<'a>,
+            pub(in crate::model) clears: Clears<'a>,
+            pub(in crate::model) unset: Unset<'a>,
         }
 
         impl CreateUser<'_> {
@@ -163,6 +164,7 @@ macro_rules! create_user {
                         .map(|(name, value)| (Cow::Borrowed(&**name), value.reborrow()))
                         .collect(),
                     clears: self.clears.reborrow(),
+                    unset: self.unset.reborrow(),
                 }
             }
 
@@ -195,6 +197,7 @@ macro_rules! create_user {
                 )+
                 self.custom.retain(|(name, _)| keep(name));
                 self.clears.retain(&mut keep);
+                self.unset.retain(&mut keep);
             }
 
             /// Moves every attribute of `other` into `self`: the standard attributes it sets
@@ -214,6 +217,7 @@ macro_rules! create_user {
                 $( set(&mut self.$field, stringify!($field), other.$field)?; )+
                 self.custom.extend(other.custom);
                 self.clears.merge(other.clears);
+                self.unset.merge(other.unset);
                 Ok(())
             }
 

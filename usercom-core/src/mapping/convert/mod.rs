@@ -202,8 +202,8 @@ macro_rules! value_trait {
                     $a: __private::Slot<'a, $slot>,
                 {
                     let value = self.$method();
-                    if value.is_none() && self.__clears() {
-                        user.insert_clear($a::NAME);
+                    if value.is_none() {
+                        __private::no_value(user, $a::NAME, self.__clears());
                         return Ok(());
                     }
                     $(let value = $through($a::NAME, value)?;)?
@@ -305,8 +305,8 @@ pub trait IdValue<A> {
         A: __private::Slot<'a, IdText<'a>>,
     {
         let value = self.to_id_text();
-        if value.is_none() && self.__clears() {
-            user.insert_clear(A::NAME);
+        if value.is_none() {
+            __private::no_value(user, A::NAME, self.__clears());
             return Ok(());
         }
         __private::set(A::slot(user), A::NAME, value)
@@ -410,8 +410,8 @@ value_trait! {
         #[inline]
         fn __add<'a>(&'a self, user: &mut CreateUser<'a>, name: &'static str) -> Result<(), Error> {
             let value = self.to_attribute_value();
-            if value.is_none() && self.__clears() {
-                user.insert_clear(name);
+            if value.is_none() {
+                __private::no_value(user, name, self.__clears());
                 return Ok(());
             }
             __private::custom(user, name, value)

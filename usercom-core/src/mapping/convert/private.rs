@@ -45,7 +45,34 @@ pub fn integer(
     value.transpose().map_err(|e| e.into_error(attribute))
 }
 
-/// Adds a custom attribute, unless the value is `None`.
+/// A mapped attribute without a value: cleared when the field says so (`Some(None)` of an
+/// `Option<Option<T>>`), otherwise noted as unset ([`CreateUser::insert_unset`]).
+#[inline]
+pub fn no_value(user: &mut CreateUser<'_>, name: &'static str, clears: bool) {
+    if clears {
+        user.insert_clear(name);
+    } else {
+        user.insert_unset(name);
+    }
+}
+
+/// Sets a standard attribute computed by a `with` function (through its marker `A`), or
+/// notes it unset when the function gave `None`.
+#[inline]
+pub fn set_standard<'a, A: Slot<'a, T>, T>(
+    user: &mut CreateUser<'a>,
+    value: Option<T>,
+) -> Result<(), Error> {
+    match value {
+        None => {
+            user.insert_unset(A::NAME);
+            Ok(())
+        }
+        value => set(A::slot(user), A::NAME, value),
+    }
+}
+
+/// Adds a custom attribute, or notes it unset when the value is `None`.
 #[inline]
 pub fn custom<'a>(
     user: &mut CreateUser<'a>,
@@ -53,7 +80,10 @@ pub fn custom<'a>(
     value: Option<Result<AttributeValue<'a>, OutOfRange>>,
 ) -> Result<(), Error> {
     match value {
-        None => Ok(()),
+        None => {
+            user.insert_unset(name);
+            Ok(())
+        }
         Some(Ok(value)) => {
             user.insert_attribute(name, value);
             Ok(())
