@@ -265,7 +265,8 @@ mod unset {
             },
             extra: None,
         };
-        let mut user = profile.to_create_user().unwrap();
+        let mut user = CreateUser::new().record_unset();
+        profile.write_user_com_user(&mut user).unwrap();
         // Noted, not sent: the payload equals one built by hand, and sends the same.
         let by_hand = CreateUser::new()
             .user_id("c-1")
@@ -274,6 +275,11 @@ mod unset {
             .clear("last_name");
         assert_eq!(user, by_hand);
         assert_eq!(body(&user), body(&by_hand));
+
+        // Without `record_unset`, nothing is noted, and nothing cleared.
+        let mut plain = profile.to_create_user().unwrap();
+        plain.clear_unset();
+        assert_eq!(body(&plain), body(&by_hand));
 
         user.clear_unset();
         user.validate().unwrap();
@@ -305,7 +311,8 @@ mod unset {
             },
             extra: Some(Extra { extra: None }),
         };
-        let mut user = profile.to_create_user().unwrap();
+        let mut user = CreateUser::new().record_unset();
+        profile.write_user_com_user(&mut user).unwrap();
         user.clear_unset();
         assert_eq!(
             body(&user),

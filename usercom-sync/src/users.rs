@@ -325,22 +325,22 @@ impl Store {
             checked,
             change,
         } = work;
-        // Checked before: writing the payload again cannot fail.
-        let payload = input.to_create_user()?;
         let (operation, sent) = match &change {
             Some(change) => {
+                // Checked before: writing the payload again cannot fail.
+                let payload = input.to_create_user()?;
                 let update = change.update(&payload);
                 let cleared = change.removed.len();
                 match client.update_user_by_user_id(&update).await {
                     Ok(user) => (Operation::Update, Ok(SyncedUser::Updated { user, cleared })),
                     // Deleted in User.com since: created again, whole.
                     Err(err) if err.status() == Some(404) => {
-                        (Operation::Upsert, upsert(client, &payload).await)
+                        (Operation::Upsert, upsert(client, &input).await)
                     }
                     Err(err) => (Operation::Update, Err(err)),
                 }
             }
-            None => (Operation::Upsert, upsert(client, &payload).await),
+            None => (Operation::Upsert, upsert(client, &input).await),
         };
         match sent {
             Ok(done) => {
@@ -422,11 +422,12 @@ impl Store {
 /// Upserts a whole user: created, or (already in User.com) updated. Every attribute the
 /// value maps and has no value for is sent as `null`: the store has no earlier state to
 /// compare with, and User.com may hold a value the application no longer has.
-async fn upsert(
+async fn upsert<T: IntoUserComUser>(
     client: &Client,
-    payload: &usercom_core::CreateUser<'_>,
+    input: &T,
 ) -> Result<SyncedUser, usercom_core::Error> {
-    let mut whole = payload.reborrow();
+    let mut whole = usercom_core::CreateUser::new().record_unset();
+    input.write_user_com_user(&mut whole)?;
     whole.clear_unset();
     let upserted = client.upsert_user(&whole).await?;
     Ok(if upserted.created {

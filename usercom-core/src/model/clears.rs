@@ -127,10 +127,14 @@ impl<'a> Clears<'a> {
 }
 
 /// The attributes a payload's value maps and holds no value for (a derived struct's `None`
-/// fields): sent as nothing, unless [`CreateUser::clear_unset`] makes them clears. Not part
-/// of the payload's value: two payloads that send the same are equal.
+/// fields), noted only once [`CreateUser::record_unset`] asked for them: sent as nothing,
+/// unless [`CreateUser::clear_unset`] makes them clears. Not part of the payload's value:
+/// two payloads that send the same are equal.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Unset<'a>(Clears<'a>);
+pub(crate) struct Unset<'a> {
+    recording: bool,
+    names: Clears<'a>,
+}
 
 impl PartialEq for Unset<'_> {
     fn eq(&self, _: &Self) -> bool {
@@ -140,55 +144,91 @@ impl PartialEq for Unset<'_> {
 
 impl<'a> Unset<'a> {
     pub(crate) fn retain(&mut self, keep: &mut impl FnMut(&str) -> bool) {
-        self.0.retain(keep);
+        self.names.retain(keep);
     }
 
     pub(crate) fn merge(&mut self, other: Unset<'a>) {
-        self.0.merge(other.0);
+        self.names.merge(other.names);
     }
 
     pub(crate) fn reborrow(&self) -> Unset<'_> {
-        Unset(self.0.reborrow())
+        Unset {
+            recording: self.recording,
+            names: self.names.reborrow(),
+        }
     }
 }
 
 impl<'a> CreateUser<'a> {
-    /// Notes that the value this payload was written from maps the attribute `name` and has
-    /// no value for it; by itself it sends nothing. The value traits call it for a `None`
-    /// field, so that [`CreateUser::clear_unset`] can clear what a struct maps and does not
-    /// have. A hand-written [`IntoUserComUser`](crate::IntoUserComUser) may call it too.
+    /// Notes from now on each attribute the value written into this payload maps and has no
+    /// value for (a derived struct's `None` field), for [`CreateUser::clear_unset`]. Off by
+    /// default, so that a payload that will not clear them pays nothing for it.
+    #[must_use]
+    pub fn record_unset(mut self) -> Self {
+        self.unset.recording = true;
+        self
+    }
+
+    /// Notes that the value written into this payload maps the attribute `name` and has no
+    /// value for it, if the payload [records them](CreateUser::record_unset); by itself it
+    /// sends nothing. The value traits call it for a `None` field; a hand-written
+    /// [`IntoUserComUser`](crate::IntoUserComUser) may call it too.
     pub fn insert_unset(&mut self, name: impl Into<Cow<'a, str>>) {
-        let name = name.into();
-        if !self.unset.0.contains(&name) {
-            self.unset.0.insert(name);
+        if self.unset.recording {
+            let name = name.into();
+            if !self.unset.names.contains(&name) {
+                self.unset.names.insert(name);
+            }
         }
     }
 
-    /// Clears every attribute the value maps and has no value for (see
-    /// [`CreateUser::insert_unset`]), so that an upsert leaves User.com with no value where
-    /// the application has none, as a sync's first upsert of a user must. An attribute with
-    /// a value, one already cleared, and `user_id` (which names the user) are left alone. A
-    /// flattened `Option` that is `None` notes nothing: its struct's attributes are unknown.
+    /// Clears every attribute noted unset (see [`CreateUser::record_unset`]), so that an
+    /// upsert leaves User.com with no value where the application has none, as a sync's
+    /// first upsert of a user must. An attribute with a value, one already cleared, and
+    /// `user_id` (which names the user) are left alone. A flattened `Option` that is `None`
+    /// notes nothing: its struct's attributes are unknown.
     ///
     /// ```
-    /// use usercom_core::{ApiVersion, CreateUser};
-    /// let mut user = CreateUser::new().user_id("42").email("a@example.org");
-    /// user.insert_unset("phone_number");
-    /// user.insert_unset("plan");
+    /// use usercom_core::{ApiVersion, CreateUser, Error, IntoUserComUser};
+    ///
+    /// // What `#[derive(IntoUserComUser)]` writes for these two fields, by hand.
+    /// struct Customer {
+    ///     id: String,
+    ///     phone: Option<String>,
+    /// }
+    ///
+    /// impl IntoUserComUser for Customer {
+    ///     fn write_user_com_user<'a>(&'a self, user: &mut CreateUser<'a>) -> Result<(), Error> {
+    ///         user.user_id = Some(self.id.as_str().into());
+    ///         match &self.phone {
+    ///             Some(phone) => user.phone_number = Some(phone.as_str().into()),
+    ///             None => user.insert_unset("phone_number"),
+    ///         }
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let customer = Customer { id: "42".into(), phone: None };
+    /// let mut user = CreateUser::new().record_unset();
+    /// customer.write_user_com_user(&mut user)?;
     /// let mut body = Vec::new();
     /// user.body(ApiVersion::V1).write_json(&mut body)?;
-    /// assert_eq!(body, br#"{"email":"a@example.org","user_id":"42"}"#);
+    /// assert_eq!(body, br#"{"user_id":"42"}"#);
     ///
     /// user.clear_unset();
     /// body.clear();
     /// user.body(ApiVersion::V1).write_json(&mut body)?;
-    /// assert_eq!(body, br#"{"email":"a@example.org","phone_number":null,"user_id":"42"}"#);
-    /// assert_eq!(serde_json::to_string(&user.custom_attributes_body())?, r#"{"plan":null}"#);
-    /// # Ok::<(), serde_json::Error>(())
+    /// assert_eq!(body, br#"{"phone_number":null,"user_id":"42"}"#);
+    ///
+    /// // Without `record_unset`, nothing is noted.
+    /// let mut user = customer.to_create_user()?;
+    /// user.clear_unset();
+    /// assert_eq!(user, CreateUser::new().user_id("42"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn clear_unset(&mut self) {
-        let unset = std::mem::take(&mut self.unset).0;
-        for name in unset.into_names() {
+        let names = std::mem::take(&mut self.unset.names);
+        for name in names.into_names() {
             let given =
                 self.is_set(&name) || self.custom_attributes().iter().any(|(n, _)| *n == name);
             if name != "user_id" && !given && !self.clears.contains(&name) {
