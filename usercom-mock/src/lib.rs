@@ -37,7 +37,9 @@
 //! ([`MockServer::fault_on`]), or the next request a predicate accepts
 //! ([`MockServer::fault_when`]). A fault aimed at a route waits for a request on that route;
 //! requests on other routes pass it by. What each fault does, and what it leaves the server
-//! holding, is tabled at [`Fault`].
+//! holding, is tabled at [`Fault`]. A whole outage is [`MockServer::take_down`]: the port
+//! closed and every connection dropped, until [`MockServer::bring_back`] serves what the
+//! server held on the same address.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -90,11 +92,12 @@ mod validation;
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 pub use attributes::AttributeDefinition;
 pub use events::StoredEvent;
@@ -106,11 +109,31 @@ pub use route::Route;
 use shared::{Shared, Target};
 pub use store::StoredUser;
 
-/// A User.com API server on a random loopback port, running until dropped.
+/// A User.com API server on a random loopback port, running until dropped (and while
+/// [taken down](MockServer::take_down), keeping what it holds).
 pub struct MockServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
+    serving: Mutex<Serving>,
+}
+
+/// The server's listening task, and the signal that stops it and its connections.
+struct Serving {
     shutdown: watch::Sender<bool>,
+    /// `None` while the server is taken down.
+    task: Option<JoinHandle<()>>,
+}
+
+impl Serving {
+    /// Serves `listener` with `shared`'s state, until told to stop.
+    fn start(listener: TcpListener, shared: Arc<Shared>) -> Serving {
+        let (shutdown, stopped) = watch::channel(false);
+        let task = tokio::spawn(server::serve(listener, shared, stopped));
+        Serving {
+            shutdown,
+            task: Some(task),
+        }
+    }
 }
 
 impl std::fmt::Debug for MockServer {
@@ -123,7 +146,11 @@ impl std::fmt::Debug for MockServer {
 
 impl Drop for MockServer {
     fn drop(&mut self) {
-        let _ = self.shutdown.send(true);
+        let serving = self
+            .serving
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        let _ = serving.shutdown.send(true);
     }
 }
 
@@ -163,13 +190,56 @@ impl MockServer {
             api_key,
             format!("http://{addr}{}", route::API_PREFIX),
         ));
-        let (shutdown, stopped) = watch::channel(false);
-        tokio::spawn(server::serve(listener, shared.clone(), stopped));
+        let serving = Mutex::new(Serving::start(listener, shared.clone()));
         Ok(MockServer {
             addr,
             shared,
-            shutdown,
+            serving,
         })
+    }
+
+    /// Takes the server down, as an outage would: its port is closed (a new connection is
+    /// refused) and every open connection is dropped, a request in progress unanswered.
+    /// What it holds (users, events, the requests recorded, faults) is kept for
+    /// [`MockServer::bring_back`]. Returns once the port is closed; taking down a server
+    /// that is down does nothing.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let server = usercom_mock::MockServer::start().await;
+    /// server.take_down().await;
+    /// assert!(tokio::net::TcpStream::connect(server.addr()).await.is_err());
+    /// server.bring_back().await?;
+    /// assert!(tokio::net::TcpStream::connect(server.addr()).await.is_ok());
+    /// # Ok(()) }
+    /// ```
+    pub async fn take_down(&self) {
+        let task = {
+            let mut serving = self.serving.lock().unwrap_or_else(PoisonError::into_inner);
+            let _ = serving.shutdown.send(true);
+            serving.task.take()
+        };
+        if let Some(task) = task {
+            // The listener is dropped when its task ends. A task that panicked has dropped
+            // it too.
+            let _ = task.await;
+        }
+    }
+
+    /// Brings a server [taken down](MockServer::take_down) back on the same address, with
+    /// everything it held. Fails when the address cannot be bound again (another process
+    /// took the port meanwhile). A server that is up is left as it is.
+    pub async fn bring_back(&self) -> io::Result<()> {
+        let mut serving = self.serving.lock().unwrap_or_else(PoisonError::into_inner);
+        if serving.task.is_some() {
+            return Ok(());
+        }
+        // Bound without awaiting, so that the lock is never held across an await.
+        let listener = std::net::TcpListener::bind(self.addr)?;
+        listener.set_nonblocking(true)?;
+        let listener = TcpListener::from_std(listener)?;
+        *serving = Serving::start(listener, self.shared.clone());
+        Ok(())
     }
 
     /// The base URL of the API, `http://127.0.0.1:<port>/api/public/`, for

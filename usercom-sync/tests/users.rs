@@ -177,6 +177,66 @@ async fn an_outage_fails_the_users_it_hits_and_the_next_run_repairs_them() {
 }
 
 #[tokio::test]
+async fn the_server_taken_down_during_a_run_and_brought_back_is_repaired_by_the_next_run() {
+    use futures_util::StreamExt;
+    let server = MockServer::start().await;
+    let client = client(&server);
+    let (store, _dir) = sqlite().await;
+    let inputs = customers(60);
+    let (options, progress) = SyncOptions::new().concurrency(4).progress_channel();
+    // The first 30 users go through; then User.com is down for the rest of the run (its
+    // port closed: each connection is refused).
+    let inputs_then_outage =
+        futures_util::stream::iter(inputs.clone())
+            .enumerate()
+            .then(|(index, customer)| {
+                let (mut progress, server) = (progress.clone(), &server);
+                async move {
+                    if index == 30 {
+                        progress.wait_for(|p| p.sent == 30).await.unwrap();
+                        server.take_down().await;
+                    }
+                    customer
+                }
+            });
+    let first = store
+        .sync_users_from_stream_with(&client, inputs_then_outage, options)
+        .await
+        .unwrap();
+    assert_eq!((first.seen, first.created), (60, 30));
+    assert_eq!(first.failed.len(), 30);
+    for failure in &first.failed {
+        assert!(
+            matches!(&failure.error, Error::Usercom(err) if err.safe_to_retry()),
+            "{}: {}",
+            failure.key,
+            failure.error
+        );
+    }
+    assert_eq!(server.user_count(), 30);
+
+    server.bring_back().await.unwrap();
+    let second = store.sync_users(&client, &inputs).await.unwrap();
+    assert!(second.is_clean(), "{:?}", second.failed);
+    assert_eq!(
+        (second.unchanged, second.created, second.retried),
+        (30, 30, 30)
+    );
+    let held = held(&server);
+    assert_eq!(held.len(), 60, "every user once");
+    for customer in &inputs {
+        assert_eq!(
+            held[&customer.id].attributes["email"],
+            customer.email.as_str()
+        );
+    }
+    let requests = server.request_count();
+    let third = store.sync_users(&client, &inputs).await.unwrap();
+    assert_eq!(third.unchanged, 60);
+    assert_eq!(server.request_count(), requests);
+}
+
+#[tokio::test]
 async fn a_lost_answer_on_an_update_is_repaired_by_the_next_run() {
     let server = MockServer::start().await;
     let client = client(&server);
