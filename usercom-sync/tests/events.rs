@@ -46,7 +46,13 @@ async fn every_key_is_sent_once_in_the_order_given() {
     let server = server_with_users().await;
     let client = client(&server);
     let (store, _dir) = sqlite().await;
+    // u1's first event is answered late: sent beside it, its second would arrive first.
+    server.fault_when(
+        |request| request.json().is_ok_and(|body| body["data"]["total"] == 10),
+        Fault::Delay(std::time::Duration::from_millis(300)),
+    );
     let first = store.sync_events(&client, orders()).await.unwrap();
+    assert_eq!(server.pending_faults(), 0);
     assert_eq!((first.seen, first.updated), (3, 3));
     assert_eq!(
         totals_of(&server, "u1"),
