@@ -174,11 +174,9 @@ impl<'a> CreateUser<'a> {
     /// sends nothing. The value traits call it for a `None` field; a hand-written
     /// [`IntoUserComUser`](crate::IntoUserComUser) may call it too.
     pub fn insert_unset(&mut self, name: impl Into<Cow<'a, str>>) {
+        // A name noted twice is cleared once: `clear_unset` skips what is cleared already.
         if self.unset.recording {
-            let name = name.into();
-            if !self.unset.names.contains(&name) {
-                self.unset.names.insert(name);
-            }
+            self.unset.names.insert(name.into());
         }
     }
 
@@ -253,6 +251,18 @@ mod tests {
             assert_eq!(*bit, 1 << i);
         }
         assert_eq!(standard_bit("plan"), 0);
+    }
+
+    #[test]
+    fn a_name_noted_unset_twice_is_cleared_once() {
+        let mut user = CreateUser::new().record_unset();
+        for name in ["plan", "city", "plan", "city"] {
+            user.insert_unset(name);
+        }
+        user.clear_unset();
+        user.validate().unwrap();
+        assert!(user.clears.has(standard_bit("city")));
+        assert_eq!(user.clears.custom(), ["plan"]);
     }
 
     #[test]
